@@ -1,0 +1,1 @@
+"""Readers for each published input format; each returns canonical tables and records rejects."""

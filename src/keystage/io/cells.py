@@ -1,0 +1,45 @@
+"""Turn published cell text ("66%", "SUPP", "c", "1,204") into numbers, keeping why a value is missing."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# Every code DfE and Explore Education Statistics use for a value that is not published,
+# mapped to the status keystage keeps beside the missing value.
+SUPPRESSION_CODES: dict[str, str] = {
+    "SUPP": "SUPP",  # suppressed: small cohort (performance tables)
+    "NE": "NE",  # no entries / not eligible
+    "NA": "NA",  # not applicable
+    "LOWCOV": "LOWCOV",  # progress: coverage too low to publish
+    "NP": "NP",  # not published
+    "": "blank",  # left empty
+    "-": "x",  # LAIT: not available
+    "c": "c",  # EES: confidential / suppressed
+    "x": "x",  # EES: not available
+    "z": "z",  # EES: not applicable
+    "low": "low",  # EES: rounds to zero
+    ":": "x",  # GSS older files: not available
+}
+
+PRESENT = ""  # the status of a value that was read as a number
+ABSENT = "absent"  # the row ended before this column (a ragged row)
+INVALID = "invalid"  # text that is neither a number nor a known code: also written to the rejects table
+
+
+def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse cell text into (float values, status) aligned with `text`.
+
+    Status is "" for a number, the code's status for a known suppression code, "absent" for a
+    cell past the end of a short row (NaN in `text`), and "invalid" for anything else.
+    """
+    missing = text.isna()
+    stripped = text.fillna("").astype(str).str.strip()
+    cleaned = stripped.str.removesuffix("%").str.replace(",", "", regex=False)
+    values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    codes = stripped.map(SUPPRESSION_CODES)
+    status = pd.Series(PRESENT, index=text.index, dtype=object)
+    status[values.isna()] = INVALID
+    known = values.isna() & codes.notna()
+    status[known] = codes[known]
+    status[missing] = ABSENT
+    return values, status.astype(str)
