@@ -61,13 +61,17 @@ def test_lait_text_value_is_rejected_and_kept_as_invalid() -> None:
     frame = read_lait(FIXTURES / "bad" / "lait_text_value.csv", rejects)
     assert frame["status"].tolist() == ["invalid", ""]
     assert frame["value"].isna().tolist() == [True, False] and frame["value"].iloc[1] == 65
-    assert rejects.table()[["line", "column", "value", "reason"]].values.tolist() == [[2, "VALUES", "sixty", "expected a number or -"]]
+    assert rejects.table()[["line", "column", "value", "reason"]].values.tolist() == [
+        [2, "VALUES", "sixty", "expected a number or -"]
+    ]
 
 
 def test_lait_missing_column_stops(tmp_path: Path) -> None:
     path = tmp_path / "lait.csv"
     path.write_text("Short Desc,Years,LA and Regions,Values,Region\nPriFSM,2016,Barnet,16.9,Outer London\n")
-    with pytest.raises(InputError, match=r"lait.csv, line 1, column LA Number: required column LA Number is missing from the header"):
+    with pytest.raises(
+        InputError, match=r"lait.csv, line 1, column LA Number: required column LA Number is missing from the header"
+    ):
         read_lait(path, Rejects())
 
 
@@ -88,7 +92,10 @@ def test_ees_sample() -> None:
 
 
 def test_ees_symbols_levels_and_bad_period(tmp_path: Path) -> None:
-    header = "time_period,time_identifier,geographic_level,country_code,region_code,region_name,old_la_code,new_la_code,la_name,pt_rwm_met_expected_standard"
+    header = (
+        "time_period,time_identifier,geographic_level,country_code,region_code,region_name,"
+        "old_la_code,new_la_code,la_name,pt_rwm_met_expected_standard"
+    )
     path = tmp_path / "ees.csv"
     path.write_text(
         header

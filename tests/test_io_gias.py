@@ -19,7 +19,13 @@ def test_real_establishments(dfe: Path) -> None:
     frame = read_establishments(dfe / "gias" / "gias_2022_850.csv", rejects)
     assert len(frame) == 520 and rejects.table().empty  # 521 lines: header + 520 schools
     alton = frame.set_index("urn").loc[115850]
-    assert (alton["name"], alton["la_code"], alton["estab"], alton["low_age"], alton["high_age"]) == ("Alton Infant School", 850, 2000, 4, 7)
+    assert (alton["name"], alton["la_code"], alton["estab"], alton["low_age"], alton["high_age"]) == (
+        "Alton Infant School",
+        850,
+        2000,
+        4,
+        7,
+    )
     assert (alton["number_on_roll"], alton["admin_district"], alton["postcode"]) == (138, "East Hampshire", "GU34 1DH")
     st_columba = frame.set_index("urn").loc[138509]  # an academy open 01-09-2012, closed 31-12-2019
     assert (st_columba["open_date"], st_columba["close_date"]) == (pd.Timestamp(2012, 9, 1), pd.Timestamp(2019, 12, 31))
@@ -32,7 +38,11 @@ def test_real_links(dfe: Path) -> None:
     frame = read_links(dfe / "gias" / "links_2021.csv", rejects)
     assert len(frame) == 29817 and rejects.table().empty
     awbridge = frame[frame["urn"] == 115856].iloc[0]
-    assert (awbridge["link_urn"], awbridge["link_type"], awbridge["link_date"]) == (148213, "Successor", pd.Timestamp(2020, 10, 31))
+    assert (awbridge["link_urn"], awbridge["link_type"], awbridge["link_date"]) == (
+        148213,
+        "Successor",
+        pd.Timestamp(2020, 10, 31),
+    )
 
 
 def _gias(tmp_path: Path, rows: list[list[str]]) -> Path:
@@ -68,7 +78,9 @@ def test_links_bad_date_and_missing_column(tmp_path: Path) -> None:
     rejects = Rejects()
     frame = read_links(FIXTURES / "bad" / "links_cycle.csv", rejects)
     assert frame["link_urn"].tolist() == [100002, 100001, 100004] and pd.isna(frame.loc[2, "link_date"])
-    assert rejects.table()[["line", "column", "value", "reason"]].values.tolist() == [[4, "LINKESTABLISHEDDATE", "31-13-2014", "expected a date DD-MM-YYYY"]]
+    assert rejects.table()[["line", "column", "value", "reason"]].values.tolist() == [
+        [4, "LINKESTABLISHEDDATE", "31-13-2014", "expected a date DD-MM-YYYY"]
+    ]
     path = tmp_path / "links.csv"
     path.write_text('"URN","LinkURN","LinkName","LinkEstablishedDate"\n')
     with pytest.raises(InputError, match="column LinkType: required column LinkType is missing from the header"):

@@ -33,8 +33,17 @@ def test_conversion_chain_keeps_one_series() -> None:
 def test_merge_maps_each_predecessor_to_the_successor() -> None:
     links = _links((10, 30, "Successor - merged"), (20, 30, "Successor - amalgamated"), (30, 40, "Successor"))
     lineage, issues = resolve_lineage(links, [10, 20, 30, 40])
-    assert _by_urn(lineage) == {10: (40, "10 > 30 > 40", "merge"), 20: (40, "20 > 30 > 40", "merge"), 30: (40, "30 > 40", "merge"), 40: (40, "30 > 40", "")}
-    assert issues[["urn", "issue", "related"]].values.tolist() == [[10, "merge", "30"], [20, "merge", "30"], [30, "merge", "10 20"]]
+    assert _by_urn(lineage) == {
+        10: (40, "10 > 30 > 40", "merge"),
+        20: (40, "20 > 30 > 40", "merge"),
+        30: (40, "30 > 40", "merge"),
+        40: (40, "30 > 40", ""),
+    }
+    assert issues[["urn", "issue", "related"]].values.tolist() == [
+        [10, "merge", "30"],
+        [20, "merge", "30"],
+        [30, "merge", "10 20"],
+    ]
 
 
 def test_split_keeps_the_predecessor_series() -> None:

@@ -70,14 +70,21 @@ def resolve_lineage(links: pd.DataFrame, urns: Iterable[int]) -> tuple[pd.DataFr
         [
             report.loc[report["urn"].isin(involved)],
             pd.DataFrame(
-                {"urn": ignored["urn"], "issue": "ignored", "related": ignored["link_urn"].astype(str), "detail": "link type " + ignored["link_type"]}
+                {
+                    "urn": ignored["urn"],
+                    "issue": "ignored",
+                    "related": ignored["link_urn"].astype(str),
+                    "detail": "link type " + ignored["link_type"],
+                }
             ),
         ],
         ignore_index=True,
     )
     if lineage.empty:
         lineage = lineage.astype({"urn": "int64", "series_urn": "int64", "chain": str, "issue": str})
-    return validate(Lineage, lineage, "GIAS links"), report.sort_values(["urn", "issue", "related"], kind="stable", ignore_index=True)
+    return validate(Lineage, lineage, "GIAS links"), report.sort_values(
+        ["urn", "issue", "related"], kind="stable", ignore_index=True
+    )
 
 
 def _direction(link_type: str) -> str:

@@ -54,7 +54,9 @@ def read_ees(path: str | Path, rejects: Rejects, indicators: Mapping[str, str] |
     if repeated.any():
         first = frame.loc[repeated].iloc[0]
         raise InputError(
-            path, int(first["line"]), None,
+            path,
+            int(first["line"]),
+            None,
             f"a second {first['measure']} figure for {first['area_name']} in {first['year']}; "
             "expected one row per area and year (is a breakdown column missing from ees.yaml filters?)",
         )
@@ -118,7 +120,14 @@ def _breakdown_group(raw: pd.DataFrame, spec: dict[str, Any], path: Path, reject
 def _melt(rows: pd.DataFrame, measures: Mapping[str, str]) -> pd.DataFrame:
     """The indicator columns of `rows` that `measures` maps, long: one row per area, year and measure."""
     columns = {column.upper(): measure for column, measure in measures.items() if column.upper() in rows.columns}
-    ids = {"AREA_LEVEL": "area_level", "AREA_CODE": "area_code", "AREA_NAME": "area_name", "REGION_": "region", "YEAR": "year", LINE: "line"}
+    ids = {
+        "AREA_LEVEL": "area_level",
+        "AREA_CODE": "area_code",
+        "AREA_NAME": "area_name",
+        "REGION_": "region",
+        "YEAR": "year",
+        LINE: "line",
+    }
     long = rows[[*ids, *columns]].melt(id_vars=list(ids), var_name="COLUMN", value_name="TEXT").rename(columns=ids)
     long["measure"] = long.pop("COLUMN").map(columns)
     return long

@@ -102,7 +102,9 @@ def _expected(field: Field) -> str:
         return f"expected a number from {field.low:g} to {field.high:g}"
     if field.kind == "float" and field.low is not None:
         return f"expected a number, at least {field.low:g}"
-    return {"int": "expected a whole number", "float": "expected a number", "flag": "expected 1 or 0"}.get(field.kind, "expected text")
+    return {"int": "expected a whole number", "float": "expected a number", "flag": "expected 1 or 0"}.get(
+        field.kind, "expected text"
+    )
 
 
 def _text(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
@@ -112,7 +114,9 @@ def _text(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
 
 def _float(text: pd.Series, field: Field) -> tuple[pd.Series, pd.Series]:
     values, invalid = parse_floats(text)
-    out_of_range = (values < field.low if field.low is not None else False) | (values > field.high if field.high is not None else False)
+    out_of_range = (values < field.low if field.low is not None else False) | (
+        values > field.high if field.high is not None else False
+    )
     return values, invalid | out_of_range
 
 

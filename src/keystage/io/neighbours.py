@@ -44,12 +44,17 @@ def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
     repeated = frame.duplicated(["la_code", "rank"])
     if repeated.any():
         first = frame.loc[repeated].iloc[0]
-        raise InputError(path, int(first["line"]), header[code_at], f"LA {first['la_code']} appears twice; expected one row per LA")
+        raise InputError(
+            path, int(first["line"]), header[code_at], f"LA {first['la_code']} appears twice; expected one row per LA"
+        )
     return validate(StatNeighbours, frame, str(path))
 
 
 def read_la_codes(path: str | Path) -> pd.DataFrame:
-    """DfE's LA code list (meta/la_and_region_codes.csv: LEA, LA Name, REGION, REGION NAME) as la_code, la_name, region_code, region_name."""
+    """DfE's LA code list (meta/la_and_region_codes.csv: LEA, LA Name, REGION, REGION NAME).
+
+    Returns la_code, la_name, region_code, region_name; a code that is not a whole number, or repeats, stops the run.
+    """
     path = Path(path)
     raw = read_text_table(path, "utf-8", required=["LEA", "LA Name", "REGION", "REGION NAME"])
     codes = {}
@@ -61,7 +66,12 @@ def read_la_codes(path: str | Path) -> pd.DataFrame:
             raise InputError(path, line, column, f"value {raw.loc[bad, column].iloc[0]!r} is not a code; expected a whole number")
         codes[column] = values.astype("int64")
     frame = pd.DataFrame(
-        {"la_code": codes["LEA"], "la_name": raw["LA NAME"].str.strip(), "region_code": codes["REGION"], "region_name": raw["REGION NAME"].str.strip()}
+        {
+            "la_code": codes["LEA"],
+            "la_name": raw["LA NAME"].str.strip().astype(str),
+            "region_code": codes["REGION"],
+            "region_name": raw["REGION NAME"].str.strip().astype(str),
+        }
     )
     if frame["la_code"].duplicated().any():
         line = int(raw.loc[frame["la_code"].duplicated(), LINE].iloc[0])
