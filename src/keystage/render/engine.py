@@ -1,0 +1,139 @@
+"""Render one executed report notebook into a folder: index.html, <slug>.pdf, <slug>.docx, assets/, data/, report.json."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from keystage.errors import InputError
+from keystage.render import quarto
+from keystage.render.cover import report_epoch
+from keystage.render.notebook import notebook_to_markdown, report_meta
+from keystage.render.pandoc import TEMPLATES, PageLinks, docx_file, html_page, typst_source
+from keystage.render.typst import compile_pdf
+
+Engine = Literal["auto", "pandoc", "quarto"]
+MANIFEST = "report.json"
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """Where one rendered report's files are, and the notebook metadata that describes it."""
+
+    dir: Path
+    slug: str
+    engine: str
+    html: Path
+    pdf: Path
+    docx: Path
+    assets: tuple[Path, ...]
+    downloads: tuple[tuple[str, Path], ...]  # (label, CSV path)
+    meta: dict[str, Any]
+
+    def manifest(self) -> dict[str, Any]:
+        """The report as JSON-ready data with paths relative to its folder (what report.json holds)."""
+        def rel(path: Path) -> str:
+            return path.relative_to(self.dir).as_posix()
+
+        return {"slug": self.slug, "engine": self.engine, "html": rel(self.html), "pdf": rel(self.pdf),
+                "docx": rel(self.docx), "assets": [rel(a) for a in self.assets],
+                "downloads": [{"label": label, "path": rel(p)} for label, p in self.downloads], "meta": self.meta}
+
+    @classmethod
+    def from_manifest(cls, path: Path) -> RenderedReport:
+        """Read a report folder's report.json (or the folder itself) back into a RenderedReport."""
+        path = Path(path)
+        path = path / MANIFEST if path.is_dir() else path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            folder = path.parent
+            return cls(dir=folder, slug=data["slug"], engine=data["engine"], html=folder / data["html"],
+                       pdf=folder / data["pdf"], docx=folder / data["docx"],
+                       assets=tuple(folder / a for a in data["assets"]),
+                       downloads=tuple((d["label"], folder / d["path"]) for d in data["downloads"]), meta=data["meta"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(path, None, None, f"a keystage report manifest ({MANIFEST}): {exc}") from exc
+
+
+def report_slug(meta: dict[str, Any]) -> str:
+    """A stable, URL-safe name for a report: kind, unit and year (e.g. "la-999-2013")."""
+    parts = [meta["kind"], meta.get("unit_id") or meta.get("la_code") or meta.get("unit_name") or "all", meta["year"]]
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(str(p) for p in parts).lower()).strip("-")
+
+
+def choose_engine(engine: Engine) -> str:
+    """"quarto" or "pandoc": auto picks Quarto when it is installed; asking for Quarto without it is an error."""
+    if engine == "pandoc" or (engine == "auto" and quarto.quarto_path() is None):
+        return "pandoc"
+    if quarto.quarto_path() is None:
+        raise InputError("quarto", None, None, "a quarto binary on PATH or named by QUARTO_PATH (or --engine pandoc)")
+    return "quarto"
+
+
+def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_dir: Path | None = None,
+                  site_root: str = "../..") -> RenderedReport:
+    """Render an executed notebook to HTML, A4 PDF and DOCX in `out_dir`, copying its CSV downloads to out_dir/data.
+
+    `data_dir` holds the CSVs the notebook's `downloads` name (default: a `data` folder beside the notebook);
+    `site_root` is the relative href from the report folder to the site's index (reports live at reports/<slug>/).
+    """
+    nb_path, out_dir = Path(nb_path), Path(out_dir)
+    meta = report_meta(json.loads(nb_path.read_text(encoding="utf-8")), nb_path)
+    slug = report_slug(meta)
+    for owned in ("assets", "data"):
+        shutil.rmtree(out_dir / owned, ignore_errors=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    downloads = copy_downloads(meta, nb_path, data_dir or nb_path.parent / "data", out_dir / "data")
+    links = PageLinks(home=f"{site_root}/index.html", search=f"{site_root}/search.html", css="style.css",
+                      downloads=(("PDF copy", f"{slug}.pdf", "PDF, A4"), ("Word copy", f"{slug}.docx", "DOCX"),
+                                 *((label, f"data/{p.name}", "CSV") for label, p in downloads)))
+    chosen = choose_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
+        if chosen == "quarto":
+            made = quarto.render_with_quarto(nb_path, Path(scratch), slug, meta, links)
+        else:
+            made = _render_with_pandoc(nb_path, Path(scratch), slug, links)
+        placed = {name: _move(path, out_dir / name) for name, path in made.items()}
+    shutil.copyfile(TEMPLATES / "site.css", out_dir / "style.css")
+    assets = tuple(sorted(p for p in (out_dir / "assets").rglob("*") if p.is_file())) if (out_dir / "assets").exists() else ()
+    report = RenderedReport(dir=out_dir, slug=slug, engine=chosen, html=placed["index.html"], pdf=placed[f"{slug}.pdf"],
+                            docx=placed[f"{slug}.docx"], assets=assets, downloads=downloads, meta=meta)
+    (out_dir / MANIFEST).write_text(json.dumps(report.manifest(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
+    return report
+
+
+def copy_downloads(meta: dict[str, Any], nb_path: Path, data_dir: Path, dest: Path) -> tuple[tuple[str, Path], ...]:
+    """Copy each CSV the report offers for download into `dest`; a missing file stops with an InputError."""
+    copied = []
+    for i, item in enumerate(meta.get("downloads") or []):
+        src = data_dir / str(item.get("path", ""))
+        if not item.get("path") or not src.is_file():
+            raise InputError(nb_path, None, f"metadata.keystage.downloads[{i}].path", f"an existing CSV file ({src})")
+        dest.mkdir(parents=True, exist_ok=True)
+        copied.append((str(item.get("label") or src.name), Path(shutil.copyfile(src, dest / src.name))))
+    return tuple(copied)
+
+
+def _render_with_pandoc(nb_path: Path, scratch: Path, slug: str, links: PageLinks) -> dict[str, Path]:
+    """The pandoc + Typst back end, in a scratch folder; returns the files and folders to move into place."""
+    markdown, meta = notebook_to_markdown(nb_path, scratch / "assets")
+    made = {"index.html": html_page(markdown, meta, links, scratch / "index.html"),
+            f"{slug}.docx": docx_file(markdown, meta, scratch / f"{slug}.docx"),
+            f"{slug}.pdf": compile_pdf(typst_source(markdown, meta, scratch / f"{slug}.typ"), scratch / f"{slug}.pdf",
+                                       report_epoch(meta))}
+    if (scratch / "assets").exists():
+        made["assets"] = scratch / "assets"
+    return made
+
+
+def _move(src: Path, dest: Path) -> Path:
+    """Move a rendered file or folder into place, replacing what an earlier render left there."""
+    if dest.is_dir():
+        shutil.rmtree(dest)
+    return Path(shutil.move(str(src), str(dest)))

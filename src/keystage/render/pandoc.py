@@ -1,0 +1,129 @@
+"""The pandoc back end: report Markdown to a standalone HTML page, a DOCX file and Typst source."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from keystage import __version__
+from keystage.render.cover import council, cover_markdown, cover_rows, report_epoch
+
+# Numbers are assigned by keystage, so "@tbl-1" is text, not a citation, and "$" is never maths.
+READER = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex"
+SITE_TITLE = "Key Stage 2 reports"
+TEMPLATES = files("keystage.render") / "templates"
+A4_PAGE = (
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1247" w:right="1247" w:bottom="1247" w:left="1247" w:header="709" w:footer="709" w:gutter="0"/>'
+)
+_IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Relative hrefs from a report page to the site's index, search page and stylesheet, and to its downloads."""
+
+    home: str
+    search: str
+    css: str
+    downloads: tuple[tuple[str, str, str], ...]  # (label, href, format such as "PDF, A4")
+
+
+def run_pandoc(args: list[str], markdown: str, cwd: Path, epoch: int) -> None:
+    """Run the pandoc binary of pypandoc-binary on `markdown` in `cwd`, with a fixed SOURCE_DATE_EPOCH."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    cmd = [pypandoc.get_pandoc_path(), "--from", READER, *args]
+    done = subprocess.run(cmd, input=markdown.encode("utf-8"), cwd=cwd, env=env, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pandoc {' '.join(args)} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+
+
+def html_page(markdown: str, meta: dict[str, Any], links: PageLinks, out_html: Path) -> Path:
+    """Write the report as a standalone, accessible HTML page (own template, local CSS, no external resources)."""
+    esc = html.escape
+    page = {
+        "title": esc(str(meta["title"])),
+        "subtitle": esc(str(meta.get("subtitle") or "")),
+        "council": esc(council(meta)),
+        "cover": [{"label": esc(label), "values": [esc(v) for v in values]} for label, values in cover_rows(meta)],
+        "downloads": [{"label": esc(lab), "href": esc(href), "format": esc(fmt)} for lab, href, fmt in links.downloads],
+        "home": esc(links.home),
+        "search": esc(links.search),
+        "css": esc(links.css),
+        "site_title": SITE_TITLE,
+        "version": __version__,
+    }
+    args = ["--to", "html5", "--standalone", "--template", str(TEMPLATES / "page.html"), "--toc", "--toc-depth=3",
+            "--wrap=none", "--section-divs", f"--variable-json=ks:{json.dumps(page)}",
+            f"--variable=pagetitle:{page['title']}", "--output", str(out_html)]
+    run_pandoc(args, markdown, out_html.parent, report_epoch(meta))
+    out_html.write_text(wrap_tables(out_html.read_text(encoding="utf-8")), encoding="utf-8")
+    return out_html
+
+
+def wrap_tables(page: str) -> str:
+    """Put each table in a focusable, labelled scroll region so wide tables work on a 360 px screen (WCAG 1.4.10)."""
+    opened = page.replace("<table>", '<div class="table-wrap" role="region" tabindex="0" aria-label="Table, scrolls sideways"><table>')
+    return opened.replace("</table>", "</table></div>")
+
+
+def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
+    """Write the report as an editable A4 DOCX, cover block first, for the committee clerk."""
+    reference = out_docx.parent / ".keystage-reference.docx"
+    reference.write_bytes(a4_reference_docx())
+    try:
+        args = ["--to", "docx", "--reference-doc", str(reference), "--output", str(out_docx)]
+        run_pandoc(args, cover_markdown(meta) + "\n" + markdown, out_docx.parent, report_epoch(meta))
+    finally:
+        reference.unlink()
+    return out_docx
+
+
+def a4_reference_docx() -> bytes:
+    """Pandoc's default reference.docx with an A4 page and Arial, so every DOCX prints on A4."""
+    default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+                             capture_output=True, check=True).stdout
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(default)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:sectPr>", A4_PAGE.encode() + b"</w:sectPr>")
+            elif item.filename == "word/theme/theme1.xml":
+                data = re.sub(rb'<a:latin typeface="[^"]*"', b'<a:latin typeface="Arial"', data)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
+    """Write the report as Typst source (own template; cover data in a JSON file beside it) ready to compile."""
+    cover_json = out_typ.with_suffix(".json")
+    rows = [{"label": label, "values": values} for label, values in cover_rows(meta)]
+    data = {"title": str(meta["title"]), "council": council(meta), "cover": rows,
+            "authors": [str(a) for a in (meta.get("cover") or {}).get("authors") or []],
+            "footer": str((meta.get("cover") or {}).get("reference") or meta["title"])}
+    cover_json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none",
+            f"--variable=ks-json:{cover_json.name}", "--output", str(out_typ)]
+    run_pandoc(args, markdown, out_typ.parent, report_epoch(meta))
+    out_typ.write_text(typst_image_alt(out_typ.read_text(encoding="utf-8"), markdown), encoding="utf-8")
+    return out_typ
+
+
+def typst_image_alt(source: str, markdown: str) -> str:
+    """Give each Typst image the alt text its Markdown image carries (pandoc's typst writer drops it)."""
+    for path, alt in _IMAGE_ALT.findall(markdown):
+        text = re.sub(r"\\(.)", r"\1", alt).replace("\\", "\\\\").replace('"', '\\"')
+        source = source.replace(f'image("{path}")', f'image("{path}", alt: "{text}")')
+    return source
