@@ -1,0 +1,1 @@
+"""Presentation: numbered, captioned tables; charts with alternative text; sentences of computed fact."""
