@@ -48,7 +48,7 @@ def notebook_to_markdown(nb_path: Path, assets_dir: Path) -> tuple[str, dict[str
     figures = 0
     for c, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") == "markdown":
-            blocks.append(_text(cell.get("source", "")))
+            blocks.append(cell_text(cell.get("source", "")))
         elif cell.get("cell_type") == "code":
             for o, output in enumerate(cell.get("outputs", [])):
                 where = f"cells[{c}].outputs[{o}]"
@@ -56,7 +56,7 @@ def notebook_to_markdown(nb_path: Path, assets_dir: Path) -> tuple[str, dict[str
                     raise InputError(nb_path, None, where, "a notebook executed without errors (this cell raised one)")
                 data = output.get("data", {})
                 if "text/markdown" in data:
-                    blocks.append(caption_tables(_text(data["text/markdown"])))
+                    blocks.append(caption_tables(cell_text(data["text/markdown"])))
                 elif "image/png" in data:
                     figures += 1
                     blocks.append(_figure(output, figures, assets_dir, nb_path, where))
@@ -111,8 +111,8 @@ def _read_notebook(nb_path: Path) -> dict[str, Any]:
     return nb
 
 
-def _text(source: str | list[str]) -> str:
-    """Notebook text fields are a string or a list of lines; join them."""
+def cell_text(source: str | list[str]) -> str:
+    """A notebook text field (a string or a list of lines) as one string."""
     return source if isinstance(source, str) else "".join(source)
 
 
@@ -125,6 +125,6 @@ def _figure(output: dict[str, Any], number: int, assets_dir: Path, nb_path: Path
     caption = png_meta.get("caption") or output.get("metadata", {}).get("caption") or ""
     assets_dir.mkdir(parents=True, exist_ok=True)
     name = f"fig-{number}.png"
-    (assets_dir / name).write_bytes(base64.b64decode(_text(output["data"]["image/png"])))
+    (assets_dir / name).write_bytes(base64.b64decode(cell_text(output["data"]["image/png"])))
     alt_attr = str(alt).replace("\\", "\\\\").replace('"', '\\"')
     return f'![{escape_markdown(caption)}]({assets_dir.name}/{name}){{alt="{alt_attr}"}}'

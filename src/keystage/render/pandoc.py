@@ -74,8 +74,8 @@ def html_page(markdown: str, meta: dict[str, Any], links: PageLinks, out_html: P
 
 def wrap_tables(page: str) -> str:
     """Put each table in a focusable, labelled scroll region so wide tables work on a 360 px screen (WCAG 1.4.10)."""
-    opened = page.replace("<table>", '<div class="table-wrap" role="region" tabindex="0" aria-label="Table, scrolls sideways"><table>')
-    return opened.replace("</table>", "</table></div>")
+    region = '<div class="table-wrap" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
+    return page.replace("<table>", region + "<table>").replace("</table>", "</table></div>")
 
 
 def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
@@ -91,7 +91,7 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
 
 
 def a4_reference_docx() -> bytes:
-    """Pandoc's default reference.docx with an A4 page and Arial, so every DOCX prints on A4."""
+    """Pandoc's default reference.docx with an A4 page and Arial (and fixed zip dates, for reproducible DOCX)."""
     default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     out = io.BytesIO()
@@ -102,7 +102,7 @@ def a4_reference_docx() -> bytes:
                 data = data.replace(b"</w:sectPr>", A4_PAGE.encode() + b"</w:sectPr>")
             elif item.filename == "word/theme/theme1.xml":
                 data = re.sub(rb'<a:latin typeface="[^"]*"', b'<a:latin typeface="Arial"', data)
-            dst.writestr(item, data)
+            dst.writestr(zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from keystage.render.cover import cover_markdown
-from keystage.render.notebook import caption_tables
-from keystage.render.pandoc import PageLinks
+from keystage.render.notebook import caption_tables, cell_text
+from keystage.render.pandoc import TEMPLATES, PageLinks
 
 FORMATS = "html,typst,docx"
 
@@ -41,6 +41,7 @@ def render_with_quarto(nb_path: Path, scratch: Path, slug: str, meta: dict[str, 
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     source = scratch / f"{slug}.ipynb"
     source.write_text(json.dumps(quarto_notebook(nb, meta, links), indent=1), encoding="utf-8")
+    shutil.copyfile(TEMPLATES / "site.css", scratch / links.css)
     out = scratch / "_out"
     cmd = [binary, "render", source.name, "--to", FORMATS, "--output-dir", out.name, "--no-execute"]
     done = subprocess.run(cmd, cwd=scratch, capture_output=True, check=False)
@@ -75,8 +76,7 @@ def _quarto_cell(cell: dict[str, Any]) -> dict[str, Any]:
     for output in cell.get("outputs", []):
         data = output.get("data", {})
         if "text/markdown" in data:
-            text = data["text/markdown"]
-            outputs.append({**output, "data": {"text/markdown": caption_tables(text if isinstance(text, str) else "".join(text))}})
+            outputs.append({**output, "data": {"text/markdown": caption_tables(cell_text(data["text/markdown"]))}})
         elif "image/png" in data:
             png = output.get("metadata", {}).get("image/png", {})
             caps.append(png.get("caption") or output.get("metadata", {}).get("caption") or "")
@@ -86,9 +86,7 @@ def _quarto_cell(cell: dict[str, Any]) -> dict[str, Any]:
     if caps:
         options += [f"#| fig-cap: {json.dumps(caps if len(caps) > 1 else caps[0])}",
                     f"#| fig-alt: {json.dumps(alts if len(alts) > 1 else alts[0])}"]
-    source = cell.get("source", "")
-    return {**cell, "source": "\n".join(options) + "\n" + (source if isinstance(source, str) else "".join(source)),
-            "outputs": outputs}
+    return {**cell, "source": "\n".join(options) + "\n" + cell_text(cell.get("source", "")), "outputs": outputs}
 
 
 def _downloads_markdown(links: PageLinks) -> str:
