@@ -1,0 +1,191 @@
+"""Build the static website from rendered reports: index (latest first), listings, search, downloads.
+
+Layout of the site (every link is relative, so it works from file:// and under any path):
+  index.html, by-la.html, by-district.html, by-year.html, by-kind.html, search.html,
+  site.css, search.js, search-index.json (and search-index.js, the same index for file:// pages),
+  reports/<slug>/ (each report's folder as rendered: index.html, PDF, DOCX, assets/, data/).
+Output is deterministic: reports are sorted, and no time is written other than the metadata's own dates.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from collections.abc import Callable, Iterable
+from html.parser import HTMLParser
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from keystage import __version__
+from keystage.render.cover import report_epoch
+from keystage.render.engine import RenderedReport
+from keystage.render.pandoc import SITE_TITLE, TEMPLATES
+
+PUBLISH_TEMPLATES = files("keystage.publish") / "templates"
+KIND_LABELS = {
+    "la": "Local authority report",
+    "district": "District report",
+    "cohort": "Cohort report (KS2 to KS4)",
+    "partnership": "Partnership report",
+    "school": "School profile",
+}
+LISTINGS = (
+    ("by-la.html", "Reports by local authority"),
+    ("by-district.html", "Reports by district"),
+    ("by-year.html", "Reports by year"),
+    ("by-kind.html", "Reports by kind"),
+)
+SEARCH_TEXT_CHARS = 4000
+
+
+def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path) -> Path:
+    """Write the whole site into `site_dir` from rendered reports (or their folders / report.json manifests)."""
+    site_dir = Path(site_dir)
+    ordered = latest_first([r if isinstance(r, RenderedReport) else RenderedReport.from_manifest(r) for r in reports])
+    placed = place_reports(ordered, site_dir / "reports")
+    shutil.copyfile(TEMPLATES / "site.css", site_dir / "site.css")
+    shutil.copyfile(PUBLISH_TEMPLATES / "search.js", site_dir / "search.js")
+    index = search_index(placed, site_dir)
+    (site_dir / "search-index.json").write_text(json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+    (site_dir / "search-index.js").write_text(f"window.KEYSTAGE_SEARCH = {json.dumps(index, sort_keys=True)};\n",
+                                              encoding="utf-8")
+    intro = f"<p>{len(placed)} reports, latest first. Each has a web page, a PDF and a Word copy, and its tables as CSV.</p>"
+    _write_page(site_dir / "index.html", SITE_TITLE, intro + report_list(placed, "h2"), current="index")
+    for name, title in LISTINGS:
+        _write_page(site_dir / name, title, listing_body(placed, name), current=name)
+    _write_page(site_dir / "search.html", "Search reports", SEARCH_FORM, current="search",
+                scripts='<script src="search-index.js"></script>\n<script src="search.js"></script>')
+    return site_dir / "index.html"
+
+
+def latest_first(reports: list[RenderedReport]) -> list[RenderedReport]:
+    """Reports newest first: by year, then meeting date, then title and slug for a stable order."""
+    by_name = sorted(reports, key=lambda r: (str(r.meta["title"]), r.slug))
+    return sorted(by_name, key=lambda r: (int(r.meta["year"]), report_epoch(r.meta)), reverse=True)
+
+
+def place_reports(reports: list[RenderedReport], reports_dir: Path) -> list[RenderedReport]:
+    """Copy each report folder to reports/<slug>/ (removing folders of reports no longer listed)."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    slugs = {r.slug for r in reports}
+    for stale in sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name not in slugs):
+        shutil.rmtree(stale)
+    placed = []
+    for report in reports:
+        dest = reports_dir / report.slug
+        if dest.resolve() != report.dir.resolve():
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(report.dir, dest)
+        placed.append(RenderedReport.from_manifest(dest))
+    return placed
+
+
+def report_list(reports: list[RenderedReport], heading: str) -> str:
+    """An HTML list of reports with their page, PDF, DOCX and CSV links (hrefs relative to the site root)."""
+    if not reports:
+        return "<p>No reports of this kind yet.</p>"
+    items = []
+    for r in reports:
+        base = f"reports/{r.slug}/"
+        title = html.escape(str(r.meta["title"]))
+        links = [(f"{base}{r.pdf.name}", "PDF"), (f"{base}{r.docx.name}", "Word")]
+        links += [(f"{base}data/{p.name}", f"{label} (CSV)") for label, p in r.downloads]
+        link_html = " ".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for h, t in links)
+        items.append(f'<li><{heading}><a href="{base}index.html">{title}</a></{heading}>\n'
+                     f'<p class="meta">{html.escape(describe(r))}</p>\n<p class="links">{link_html}</p></li>')
+    return '<ul class="report-list">\n' + "\n".join(items) + "\n</ul>"
+
+
+def describe(report: RenderedReport) -> str:
+    """One line saying what a report is: place, kind, year and meeting date."""
+    meta = report.meta
+    parts = [meta.get("unit_name") or meta.get("la_name"), KIND_LABELS[meta["kind"]], meta["year"],
+             (meta.get("cover") or {}).get("date")]
+    if meta.get("la_name") and meta.get("unit_name") and meta["la_name"] != meta["unit_name"]:
+        parts[0] = f"{meta['unit_name']}, {meta['la_name']}"
+    return " · ".join(str(p) for p in parts if p)
+
+
+def listing_body(reports: list[RenderedReport], name: str) -> str:
+    """The grouped report lists of one listing page (reports keep their latest-first order in each group)."""
+    groupers: dict[str, tuple[Callable[[RenderedReport], Any], bool]] = {
+        "by-la.html": (lambda r: str(r.meta.get("la_name") or "Unnamed authority"), False),
+        "by-district.html": (lambda r: f"{r.meta.get('unit_name')} ({r.meta.get('la_name')})", False),
+        "by-year.html": (lambda r: int(r.meta["year"]), True),
+        "by-kind.html": (lambda r: KIND_LABELS[r.meta["kind"]], False),
+    }
+    key, newest_first = groupers[name]
+    chosen = [r for r in reports if name != "by-district.html" or r.meta["kind"] == "district"]
+    if not chosen:
+        return "<p>No reports of this kind yet.</p>"
+    groups: dict[Any, list[RenderedReport]] = {}
+    for r in chosen:
+        groups.setdefault(key(r), []).append(r)
+    sections = [f"<h2>{html.escape(str(g))}</h2>\n{report_list(groups[g], 'h3')}"
+                for g in sorted(groups, reverse=newest_first)]
+    return "\n".join(sections)
+
+
+def search_index(reports: list[RenderedReport], site_dir: Path) -> list[dict[str, Any]]:
+    """One search entry per report: what it is, its URL relative to the site root, and its text."""
+    return [{"title": str(r.meta["title"]), "subtitle": str(r.meta.get("subtitle") or ""),
+             "url": r.html.relative_to(site_dir).as_posix(), "kind": r.meta["kind"], "kind_label": KIND_LABELS[r.meta["kind"]],
+             "la_name": str(r.meta.get("la_name") or ""), "unit_name": str(r.meta.get("unit_name") or ""),
+             "year": int(r.meta["year"]), "text": page_text(r.html.read_text(encoding="utf-8"))[:SEARCH_TEXT_CHARS]}
+            for r in reports]
+
+
+class _TextOfMain(HTMLParser):
+    """Collects the visible text inside <main>, skipping scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.depth += tag == "main"
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= tag == "main"
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if self.depth > 0 and self.skip == 0:
+            self.parts.append(data)
+
+
+def page_text(page: str) -> str:
+    """The visible text of a page's <main> element, whitespace collapsed, for the search index."""
+    parser = _TextOfMain()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+SEARCH_FORM = """<form id="search-form" class="search-form" action="search.html" method="get" role="search">
+<label for="search-q">Search all reports</label>
+<input id="search-q" name="q" type="search" autocomplete="off">
+</form>
+<p id="search-status" role="status" aria-live="polite">Search needs JavaScript; the listings above work without it.</p>
+<ul id="search-results" class="report-list"></ul>"""
+
+
+def _write_page(path: Path, title: str, body: str, current: str = "", scripts: str = "") -> None:
+    """Write one site page from the shared page template."""
+    listing_links = "\n".join(f'<li><a href="{name}"{_current(name == current)}>{html.escape(label)}</a></li>'
+                              for name, label in LISTINGS)
+    page = Template((PUBLISH_TEMPLATES / "site_page.html").read_text(encoding="utf-8")).substitute(
+        title=html.escape(title), site_title=html.escape(SITE_TITLE), version=__version__, body=body, scripts=scripts,
+        listing_links=listing_links, current_index=_current(current == "index"), current_search=_current(current == "search"))
+    path.write_text(page, encoding="utf-8")
+
+
+def _current(is_current: bool) -> str:
+    """The aria-current attribute for the link to the page being shown."""
+    return ' aria-current="page"' if is_current else ""
