@@ -1,0 +1,138 @@
+"""Report metadata (report.yaml) and officer narrative (Markdown), with defaults where text is absent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from keystage.errors import InputError
+
+IMPLICATIONS = {
+    "financial": "Financial",
+    "personnel": "Personnel",
+    "legal": "Legal",
+    "learning": "Learning and Development",
+}
+
+DEFAULT_TEXT = {
+    "purpose": "The purpose of this paper is to report the Key Stage 2 results of {unit} and to set them "
+    "beside national and local comparators.",
+    "conclusions": "Members are asked to note the results set out in this report.",
+    **{key: f"There are no {label.lower()} implications arising from this report." for key, label in IMPLICATIONS.items()},
+}
+
+
+def slug(text: str) -> str:
+    """A lower-case, hyphenated name safe for files and URLs ("St Mary's" -> "st-mary-s")."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A named contact on the cover block."""
+
+    name: str
+    role: str = ""
+    tel: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Everything an LA's officers supply for its reports, read from config/reports/<la>/."""
+
+    folder: Path
+    council: str
+    committee: str
+    date: str
+    title: str | None
+    reference: str
+    report_from: str
+    authors: list[str]
+    contacts: list[Contact]
+    first_year: int | None = None
+    last_year: int | None = None
+    corporate: list[dict[str, str]] = field(default_factory=list)
+    impact_assessments: list[dict[str, str]] = field(default_factory=list)
+
+    def cover(self, default_title: str) -> dict[str, Any]:
+        """The cover block the renderers print on page 1."""
+        return {
+            "council": self.council,
+            "committee": self.committee,
+            "date": self.date,
+            "title": self.title or default_title,
+            "reference": self.reference,
+            "report_from": self.report_from,
+            "authors": list(self.authors),
+            "contacts": [vars(c) for c in self.contacts],
+        }
+
+    def narrative_path(self, section: str, district: str | None = None) -> Path:
+        """Where the officer text for a section lives (district text in districts/<slug>/)."""
+        base = self.folder / "districts" / slug(district) if district else self.folder / "narrative"
+        return base / f"{section}.md"
+
+    def narrative(self, section: str, unit: str, district: str | None = None) -> str:
+        """The officer's Markdown for a section, or the default text, or "" when the section has none."""
+        path = self.narrative_path(section, district)
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip()
+        return DEFAULT_TEXT.get(section, "").format(unit=unit)
+
+
+REQUIRED = ("council", "committee", "date", "reference", "report_from")
+
+
+def default_config(folder: Path, la_name: str) -> ReportConfig:
+    """The metadata used when an LA has no report.yaml yet: plain, and labelled as a draft."""
+    return ReportConfig(
+        folder=folder,
+        council=f"{la_name} Council",
+        committee="Children and Young People's Committee",
+        date="(date of meeting)",
+        title=None,
+        reference="(draft)",
+        report_from="Director of Children's Services",
+        authors=[],
+        contacts=[],
+    )
+
+
+def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> ReportConfig:
+    """Read config/reports/<la_code>/report.yaml, checking the fields the cover block needs."""
+    folder = Path(reports_dir) / str(la_code)
+    path = folder / "report.yaml"
+    if not path.is_file():
+        return default_config(folder, la_name)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(path, mark.line + 1 if mark else None, None, f"not valid YAML ({err})") from None
+    for key in REQUIRED:
+        if not raw.get(key):
+            raise InputError(path, None, key, f"report.yaml needs a value for {key}")
+    contacts = raw.get("contacts") or []
+    if not isinstance(contacts, list) or not all(isinstance(c, dict) and c.get("name") for c in contacts):
+        raise InputError(path, None, "contacts", "contacts must be a list of entries each with a name (and role, tel, email)")
+    years = raw.get("years") or {}
+    return ReportConfig(
+        folder=folder,
+        council=str(raw["council"]),
+        committee=str(raw["committee"]),
+        date=str(raw["date"]),
+        title=raw.get("title"),
+        reference=str(raw["reference"]),
+        report_from=str(raw["report_from"]),
+        authors=[str(a) for a in raw.get("authors") or []],
+        contacts=[Contact(**{k: str(v) for k, v in c.items() if k in ("name", "role", "tel", "email")}) for c in contacts],
+        first_year=years.get("first"),
+        last_year=years.get("last"),
+        corporate=list(raw.get("corporate") or []),
+        impact_assessments=list(raw.get("impact_assessments") or []),
+    )
