@@ -1,0 +1,1 @@
+"""Every measure of the committee paper, for every unit and year, computed in one vectorised pass."""
