@@ -34,8 +34,8 @@ def ks2_spec() -> TableSpec:
 def read_ks2_files(paths: list[Path], rejects: Rejects) -> Ks2Tables:
     """Read `{year}_{tag}_ks2final.csv` files into schools, long results and published LA/England rows.
 
-    Earlier years' figures repeated in later files fill years without their own file (the nearest
-    later file wins); unreadable cells and rows go to `rejects`; a wrongly shaped file raises InputError.
+    A year without its own file is read, whole, from the nearest later file that repeats it (`*_yy`
+    columns); unreadable cells and rows go to `rejects`; a wrongly shaped file raises InputError.
     """
     frames = read_files(paths, ks2_spec(), rejects)
     source = ", ".join(sorted(Path(p).name for p in paths))
