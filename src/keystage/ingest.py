@@ -1,0 +1,135 @@
+"""Stage 1: read a data folder laid out like DfE's downloads into validated canonical Parquet tables.
+
+Every reader adds what it cannot use to one Rejects collector, written beside the tables, so each
+report's data notes can say what was left out and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from keystage.errors import InputError, Rejects
+from keystage.io import gias, ks2, ks4, la_records, lait, neighbours
+from keystage.lineage import resolve_lineage
+
+
+@dataclass(frozen=True)
+class DataFolder:
+    """The input files found in a data folder (see data/README.md for the layout)."""
+
+    root: Path
+    ks2: list[Path]
+    ks4: list[Path]
+    lait: Path | None
+    neighbours: Path | None
+    la_codes: Path | None
+    establishments: Path | None
+    links: Path | None
+    la_dir: Path | None
+
+    def files(self) -> list[Path]:
+        """Every input file, sorted, for provenance."""
+        found = [*self.ks2, *self.ks4, self.lait, self.neighbours, self.la_codes, self.establishments, self.links]
+        if self.la_dir is not None:
+            found += sorted(self.la_dir.glob("*.csv"))
+        return sorted(p for p in found if p is not None)
+
+
+def _one(root: Path, pattern: str) -> Path | None:
+    matches = sorted(root.glob(pattern))
+    if len(matches) > 1:
+        raise InputError(root, None, None, f"expected one file matching {pattern}, found {len(matches)}: {[m.name for m in matches]}")
+    return matches[0] if matches else None
+
+
+def find_inputs(root: str | Path) -> DataFolder:
+    """Find the input files of a data folder; it must hold at least one KS2 file."""
+    root = Path(root)
+    ks2_files = sorted((root / "ks2").glob("*_ks2final.csv"))
+    if not ks2_files:
+        raise InputError(root / "ks2", None, None, "no KS2 performance tables found; expected files named {year}_{tag}_ks2final.csv")
+    return DataFolder(
+        root=root,
+        ks2=ks2_files,
+        ks4=sorted((root / "ks4").glob("*_ks4final.csv")),
+        lait=_one(root, "lait/lait_ks2.csv"),
+        neighbours=_one(root, "lait/statistical_neighbours*.xlsx"),
+        la_codes=_one(root, "meta/la_and_region_codes.csv"),
+        establishments=_one(root, "gias/gias_*.csv"),
+        links=_one(root, "gias/links_*.csv"),
+        la_dir=root / "la" if (root / "la").is_dir() else None,
+    )
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, for the provenance appendix."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_all(folder: DataFolder, rejects: Rejects) -> dict[str, pd.DataFrame]:
+    """Read every input present into canonical tables, keyed by table name."""
+    ks2_tables = ks2.read_ks2_files(folder.ks2, rejects)
+    tables: dict[str, pd.DataFrame] = {
+        "school_years": ks2_tables.school_years,
+        "school_results": ks2_tables.results,
+        "published_aggregates": ks2_tables.aggregates,
+    }
+    if folder.ks4:
+        tables["ks4_results"] = ks4.read_ks4_files(folder.ks4, rejects).results
+    if folder.lait is not None:
+        tables["benchmarks"] = lait.read_lait(folder.lait, rejects)
+    if folder.neighbours is not None:
+        tables["stat_neighbours"] = neighbours.read_stat_neighbours(folder.neighbours)
+    if folder.la_codes is not None:
+        tables["la_codes"] = neighbours.read_la_codes(folder.la_codes)
+    if folder.establishments is not None:
+        tables["establishments"] = gias.read_establishments(folder.establishments, rejects)
+    urns = tables["school_years"]["urn"].unique()
+    if folder.links is not None:
+        links = gias.read_links(folder.links, rejects)
+        tables["urn_links"] = links
+        tables["lineage"], tables["lineage_issues"] = resolve_lineage(links, urns)
+    if folder.la_dir is not None:
+        tables.update(la_records.read_la_records(folder.la_dir, rejects))
+    return tables
+
+
+def provenance(folder: DataFolder) -> pd.DataFrame:
+    """Each input file with its path relative to the data folder, size and SHA-256."""
+    rows = [
+        {"file": str(p.relative_to(folder.root)), "bytes": p.stat().st_size, "sha256": sha256(p)}
+        for p in folder.files()
+    ]
+    return pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write each table as Parquet (deterministic: no pandas index, rows as given), replacing atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in sorted(tables.items()):
+        target = out_dir / f"{name}.parquet"
+        partial = target.with_suffix(".parquet.partial")
+        frame.reset_index(drop=True).to_parquet(partial, index=False)
+        partial.replace(target)
+        written.append(target)
+    return written
+
+
+def ingest(data_dir: str | Path, out_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Read a data folder and write its canonical tables, rejects and provenance to `out_dir`."""
+    folder = find_inputs(data_dir)
+    rejects = Rejects()
+    tables = read_all(folder, rejects)
+    tables["rejects"] = rejects.table()
+    tables["provenance"] = provenance(folder)
+    write_tables(tables, Path(out_dir))
+    return tables
