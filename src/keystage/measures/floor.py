@@ -96,5 +96,5 @@ def floor_counts(schools: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     counts = unit_sums(flags, units, ["year"], [c for c in flags.columns if c.startswith("n_")])
     rule = schools.drop_duplicates("year")[["year", "rule_source", "threshold"]]
     counts = counts.merge(rule, on="year", how="left")
-    counts["heading"] = counts["year"].astype(str) + " (" + counts["threshold"].map(lambda t: f"{t:g}") + "%)"
+    counts["heading"] = [f"{y} ({t:g}%)" for y, t in zip(counts["year"], counts["threshold"], strict=True)]
     return sort_fixed(counts, COUNT_COLUMNS, ["unit_type", "unit_id", "year"])
