@@ -20,7 +20,12 @@ def test_primary_counts_and_percentages():
     # percentages of 2 and 5 pupils are under the minimum group of 6; of 40 it is shown
     assert out.at["A", "pct_met"] == "c" and out.at["B", "pct_met"] == "c" and out.at["C", "pct_met"] == 75.0
     record = out.attrs["suppressed"]
-    assert set(map(tuple, record[["row", "column"]].to_numpy())) == {("A", "pupils"), ("A", "n_met"), ("A", "pct_met"), ("B", "pct_met")}
+    assert set(map(tuple, record[["row", "column"]].to_numpy())) == {
+        ("A", "pupils"),
+        ("A", "n_met"),
+        ("A", "pct_met"),
+        ("B", "pct_met"),
+    }
     assert t.at["A", "pupils"] == 2  # the input is not modified
 
 

@@ -13,7 +13,9 @@ from keystage.units import build_units
 
 STD = load_standards()
 # LA 850: schools 1, 2 in district N, school 3 in district S.
-UNITS = build_units(schools((1, 850, "A"), (2, 850, "B"), (3, 850, "C")), pd.DataFrame({"urn": [1, 2, 3], "district": ["N", "N", "S"]}))
+UNITS = build_units(
+    schools((1, 850, "A"), (2, 850, "B"), (3, 850, "C")), pd.DataFrame({"urn": [1, 2, 3], "district": ["N", "N", "S"]})
+)
 RESULTS = results({
     (1, 2011): {"eligible": 20, "headline": 50, "mat": 60},
     (2, 2011): {"eligible": 40, "headline": 70, "mat": 75},
@@ -69,8 +71,14 @@ def test_trend_same_when_change_rounds_to_zero():
 
 
 def test_rank_ties_take_the_better_rank_and_quartiles_follow_polarity():
-    v = pd.DataFrame({"la_code": [1, 2, 3, 4] * 2, "year": 2019, "measure": ["headline"] * 4 + ["gap"] * 4,
-                      "value": [70, 80, 80, 60, 10, 20, 20, 5]})
+    v = pd.DataFrame(
+        {
+            "la_code": [1, 2, 3, 4] * 2,
+            "year": 2019,
+            "measure": ["headline"] * 4 + ["gap"] * 4,
+            "value": [70, 80, 80, 60, 10, 20, 20, 5],
+        }
+    )
     r = la_ranks(v, STD).set_index(["measure", "la_code"])
     # headline: 80, 80 share rank 1; 70 is 3rd; 60 4th. band = ceil(4 * rank / 4)
     assert r.loc["headline", "rank"].tolist() == [3, 1, 1, 4]
@@ -82,8 +90,17 @@ def test_rank_ties_take_the_better_rank_and_quartiles_follow_polarity():
 
 
 def _bench(level, code, name, region, measure, value, status=""):
-    return {"area_level": level, "area_code": code, "area_name": name, "region": region, "year": 2012, "measure": measure,
-            "value": value, "status": status, "source": "lait"}
+    return {
+        "area_level": level,
+        "area_code": code,
+        "area_name": name,
+        "region": region,
+        "year": 2012,
+        "measure": measure,
+        "value": value,
+        "status": status,
+        "source": "lait",
+    }
 
 
 BENCH = pd.DataFrame([
@@ -94,8 +111,17 @@ BENCH = pd.DataFrame([
     _bench("la", "852", "Southampton", "South East", "headline", 76.0),
     _bench("la", "853", "Elsewhere", "South East", "headline", None, "x"),
 ])  # fmt: skip
-AGG = pd.DataFrame({"level": ["england_state"], "la_code": [pd.NA], "year": [2012], "measure": ["headline"], "value": [79.0],
-                    "status": [""], "source": ["2012_ks2final.csv"]})
+AGG = pd.DataFrame(
+    {
+        "level": ["england_state"],
+        "la_code": [pd.NA],
+        "year": [2012],
+        "measure": ["headline"],
+        "value": [79.0],
+        "status": [""],
+        "source": ["2012_ks2final.csv"],
+    }
+)
 NEIGHBOURS = pd.DataFrame({"la_code": [850, 850, 850], "rank": [1, 2, 3], "neighbour_code": [851, 852, 853]})
 
 

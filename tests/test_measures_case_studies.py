@@ -21,8 +21,15 @@ def test_federation_case_by_year():
     tables = {
         "school_results": r,
         "case_studies": pd.DataFrame({"case_id": ["5", "5"], "title": ["Case Study 5"] * 2, "urn": [1, 2]}),
-        "support_days": pd.DataFrame({"urn": [1, 2, 2], "year": [2012] * 3, "team": ["maths", "english", "maths"],
-                                      "kind": ["statutory"] * 3, "days": [4.0, 3.0, 1.5]}),
+        "support_days": pd.DataFrame(
+            {
+                "urn": [1, 2, 2],
+                "year": [2012] * 3,
+                "team": ["maths", "english", "maths"],
+                "kind": ["statutory"] * 3,
+                "days": [4.0, 3.0, 1.5],
+            }
+        ),
     }
     units = build_units(schools((1, 850, "Infant"), (2, 850, "Junior")))
     cases = compute_all(tables, STD, units)["case_studies"].set_index("year")

@@ -15,11 +15,15 @@ from keystage.units import build_units
 STD = load_standards()
 LINEAGE = pd.DataFrame({"urn": [100, 200], "series_urn": [200, 200], "chain": ["100 > 200"] * 2, "issue": ["", ""]})
 TABLES = {
-    "school_results": results({
-        (100, 2011): {"eligible": 20, "headline": 50}, (200, 2012): {"eligible": 20, "headline": 65},  # converts in 2012
-        (3, 2011): {"eligible": 30, "headline": 80}, (3, 2012): {"eligible": 30, "headline": 70},
-        (3, 2024): {"eligible": 30, "headline": 55},
-    }),  # fmt: skip
+    "school_results": results(
+        {
+            (100, 2011): {"eligible": 20, "headline": 50},
+            (200, 2012): {"eligible": 20, "headline": 65},  # converts in 2012
+            (3, 2011): {"eligible": 30, "headline": 80},
+            (3, 2012): {"eligible": 30, "headline": 70},
+            (3, 2024): {"eligible": 30, "headline": 55},
+        }
+    ),  # fmt: skip
     "lineage": LINEAGE,
 }
 UNITS = build_units(schools((100, 850, "Old"), (200, 850, "Academy"), (3, 850, "C")))
@@ -27,8 +31,21 @@ UNITS = build_units(schools((100, 850, "Old"), (200, 850, "Academy"), (3, 850, "
 
 def test_all_tables_and_lineage_through_the_entry_point():
     out = compute_all(TABLES, STD, UNITS)
-    assert {"attainment", "floor_schools", "floor_counts", "distribution", "change_bands", "gaps", "support_summary",
-            "support_by_band", "support_fit", "support_band", "case_studies", "school_changes", "lineage_conflicts"} <= set(out)
+    assert {
+        "attainment",
+        "floor_schools",
+        "floor_counts",
+        "distribution",
+        "change_bands",
+        "gaps",
+        "support_summary",
+        "support_by_band",
+        "support_fit",
+        "support_band",
+        "case_studies",
+        "school_changes",
+        "lineage_conflicts",
+    } <= set(out)
     changes = out["school_changes"].set_index(["urn", "year"])
     assert changes.loc[(200, 2012), "change_1y"] == 65 - 50  # the academy continues the old URN's series
     assert 100 not in set(out["attainment"]["unit_id"])

@@ -34,8 +34,17 @@ def test_change_per_school_and_ties_at_band_edges(changes):
 
 def test_band_edges_follow_config():
     s = pd.Series([-0.001, 0, 5, 5.001, 9.999, 10, 19.999, 20, 35])
-    assert band_of(s, STD).tolist() == ["declined", "0 to 5", "0 to 5", "more than 5", "more than 5", "10 or more",
-                                        "10 or more", "20 or more", "20 or more"]
+    assert band_of(s, STD).tolist() == [
+        "declined",
+        "0 to 5",
+        "0 to 5",
+        "more than 5",
+        "more than 5",
+        "10 or more",
+        "10 or more",
+        "20 or more",
+        "20 or more",
+    ]
 
 
 def test_schools_at_or_above_80_and_mean_change(changes):

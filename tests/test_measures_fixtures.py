@@ -10,7 +10,15 @@ from keystage.schema import SchoolResults, validate
 def results(data: dict[tuple[int, int], dict[str, float | None]]) -> pd.DataFrame:
     """SchoolResults from {(urn, year): {measure: value}}; None stands for a value DfE suppressed ("SUPP")."""
     rows = [
-        {"urn": urn, "year": year, "measure": m, "value": v, "status": "" if v is not None else "SUPP", "source": f"{year}.csv", "line": i}
+        {
+            "urn": urn,
+            "year": year,
+            "measure": m,
+            "value": v,
+            "status": "" if v is not None else "SUPP",
+            "source": f"{year}.csv",
+            "line": i,
+        }
         for i, ((urn, year), measures) in enumerate(data.items(), start=2)
         for m, v in measures.items()
     ]

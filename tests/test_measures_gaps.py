@@ -17,8 +17,17 @@ RESULTS = results({
     (3, 2012): {"disadv_count": 2, "headline_disadv": None, "other_count": 18, "headline_other": 90},  # 2 pupils: SUPP
     (1, 2013): {"disadv_count": 10, "headline_disadv": 50, "other_count": 20, "headline_other": 70},
 })  # fmt: skip
-AGG = pd.DataFrame({"level": "england_state", "la_code": pd.NA, "year": 2012, "measure": ["headline", "headline_disadv", "headline_other"],
-                    "value": [79.0, 65.0, 82.0], "status": "", "source": "2012_ks2final.csv"})
+AGG = pd.DataFrame(
+    {
+        "level": "england_state",
+        "la_code": pd.NA,
+        "year": 2012,
+        "measure": ["headline", "headline_disadv", "headline_other"],
+        "value": [79.0, 65.0, 82.0],
+        "status": "",
+        "source": "2012_ks2final.csv",
+    }
+)
 
 
 @pytest.fixture(scope="module")

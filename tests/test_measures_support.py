@@ -20,8 +20,15 @@ RESULTS = results({
     (u, y): {"eligible": 20, "headline": v, "eng_2lp": 80, "mat_2lp": 80}
     for u, pair in PAIRS.items() for y, v in zip((2011, 2012), pair, strict=True)
 })  # fmt: skip
-SUPPORT = pd.DataFrame({"urn": [1, 1, 2, 3], "year": 2012, "team": ["maths", "english", "maths", "english"],
-                        "kind": ["statutory", "purchased", "statutory", "purchased"], "days": [10.0, 2.0, 6.0, 2.0]})
+SUPPORT = pd.DataFrame(
+    {
+        "urn": [1, 1, 2, 3],
+        "year": 2012,
+        "team": ["maths", "english", "maths", "english"],
+        "kind": ["statutory", "purchased", "statutory", "purchased"],
+        "days": [10.0, 2.0, 6.0, 2.0],
+    }
+)
 SUBS = pd.DataFrame({"urn": [1, 3], "year": 2012, "service": "Core provision", "subject": "maths"})
 
 

@@ -20,7 +20,9 @@ from keystage.standards import DisclosureRules
 RECORD_COLUMNS = ["row", "column", "reason"]
 
 
-def _lines(table: pd.DataFrame, counts: Sequence[str], row_total: str | None, total_row: object | None) -> Iterator[tuple[list[tuple[object, str]], tuple[object, str]]]:
+def _lines(
+    table: pd.DataFrame, counts: Sequence[str], row_total: str | None, total_row: object | None
+) -> Iterator[tuple[list[tuple[object, str]], tuple[object, str]]]:
     """Every (cells, total cell) line whose cells must add up to a published total."""
     if row_total is not None:
         for row in table.index:
@@ -38,8 +40,16 @@ def _number(value: object) -> float:
         return np.nan
 
 
-def suppress(table: pd.DataFrame, rules: DisclosureRules, *, counts: Sequence[str] = (), percents: Mapping[str, str] | None = None,
-             row_total: str | None = None, total_row: object | None = None, linked: Mapping[str, str] | None = None) -> pd.DataFrame:
+def suppress(
+    table: pd.DataFrame,
+    rules: DisclosureRules,
+    *,
+    counts: Sequence[str] = (),
+    percents: Mapping[str, str] | None = None,
+    row_total: str | None = None,
+    total_row: object | None = None,
+    linked: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Suppress small numbers in `table` (unique index): `counts` are count columns adding up to
     `row_total` (optional); `total_row` is the index label of a row of column totals (optional);
     `percents` maps a percentage column to its denominator column; `linked` maps a column to another
@@ -80,8 +90,16 @@ def suppress(table: pd.DataFrame, rules: DisclosureRules, *, counts: Sequence[st
     return out
 
 
-def problems(table: pd.DataFrame, rules: DisclosureRules, *, counts: Sequence[str] = (), percents: Mapping[str, str] | None = None,
-             row_total: str | None = None, total_row: object | None = None, original: pd.DataFrame | None = None) -> list[str]:
+def problems(
+    table: pd.DataFrame,
+    rules: DisclosureRules,
+    *,
+    counts: Sequence[str] = (),
+    percents: Mapping[str, str] | None = None,
+    row_total: str | None = None,
+    total_row: object | None = None,
+    original: pd.DataFrame | None = None,
+) -> list[str]:
     """Every reason `table` (as published, hidden cells showing the symbol) is not safe; [] when safe.
 
     `original` holds the unsuppressed numbers, needed to check a visible percentage whose

@@ -143,7 +143,10 @@ def _progress(raw: dict[str, Any], source: str, where: str) -> ProgressTest:
 
 
 def _bands(raw: list[dict[str, Any]], source: str) -> tuple[Band, ...]:
-    bands = tuple(Band(str(b["label"]), None if b.get("upper") is None else float(b["upper"]), bool(b.get("upper_inclusive", False))) for b in raw)
+    bands = tuple(
+        Band(str(b["label"]), None if b.get("upper") is None else float(b["upper"]), bool(b.get("upper_inclusive", False)))
+        for b in raw
+    )
     uppers = [b.upper for b in bands]
     if not bands or uppers[-1] is not None or None in uppers[:-1] or uppers[:-1] != sorted(uppers[:-1]):
         raise InputError(source, None, "change_bands", "bands in ascending order of upper edge, the last without one")
@@ -159,7 +162,9 @@ def load_standards(path: str | Path | None = None) -> Standards:
     except (OSError, yaml.YAMLError) as err:
         raise InputError(source, None, None, f"a readable YAML file ({err})") from None
     eras = {
-        name: Era(name, e["headline_label"], e["higher_label"], e["disadvantage_label"], tuple(e["subjects"]), e["progress_label"])
+        name: Era(
+            name, e["headline_label"], e["higher_label"], e["disadvantage_label"], tuple(e["subjects"]), e["progress_label"]
+        )
         for name, e in _need(raw, "eras", source, "eras").items()
     }
     year_eras: dict[int, str] = {}

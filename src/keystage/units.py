@@ -10,7 +10,12 @@ UNIT_TYPES = ("la", "district", "group", "school", "case")
 
 def _frame(unit_type: str, ids: pd.Series, names: pd.Series, urns: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
-        {"unit_type": unit_type, "unit_id": ids.astype(str).to_numpy(), "unit_name": names.astype(str).to_numpy(), "urn": urns.astype("int64").to_numpy()}
+        {
+            "unit_type": unit_type,
+            "unit_id": ids.astype(str).to_numpy(),
+            "unit_name": names.astype(str).to_numpy(),
+            "urn": urns.astype("int64").to_numpy(),
+        }
     )
 
 
@@ -47,10 +52,14 @@ def case_units(cases: pd.DataFrame) -> pd.DataFrame:
 def series_map(lineage: pd.DataFrame | None) -> pd.DataFrame:
     """urn -> series_urn and the URN's position in its chain (0 = earliest), from the Lineage table."""
     if lineage is None or not len(lineage):
-        return pd.DataFrame({"urn": pd.Series(dtype="int64"), "series_urn": pd.Series(dtype="int64"), "position": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {"urn": pd.Series(dtype="int64"), "series_urn": pd.Series(dtype="int64"), "position": pd.Series(dtype="int64")}
+        )
     chains = lineage["chain"].astype(str).str.split(" > ")
     position = [c.index(str(u)) if str(u) in c else len(c) for u, c in zip(lineage["urn"], chains, strict=True)]
-    return pd.DataFrame({"urn": lineage["urn"].astype("int64"), "series_urn": lineage["series_urn"].astype("int64"), "position": position})
+    return pd.DataFrame(
+        {"urn": lineage["urn"].astype("int64"), "series_urn": lineage["series_urn"].astype("int64"), "position": position}
+    )
 
 
 def map_urns(frame: pd.DataFrame, lineage: pd.DataFrame | None) -> pd.DataFrame:
@@ -87,8 +96,12 @@ def apply_lineage(results: pd.DataFrame, lineage: pd.DataFrame | None) -> tuple[
             "line": set_aside.get("line", pd.Series(pd.NA, index=set_aside.index)),
             "column": set_aside["measure"].astype(str),
             "value": set_aside["value"].astype(str),
-            "reason": "URN " + set_aside["source_urn"].astype(str) + " superseded by later URN "
-            + kept_urn[clash].astype(str) + " of the same series in " + set_aside["year"].astype(str),
+            "reason": "URN "
+            + set_aside["source_urn"].astype(str)
+            + " superseded by later URN "
+            + kept_urn[clash].astype(str)
+            + " of the same series in "
+            + set_aside["year"].astype(str),
         }
     )
     kept = pd.concat([rest, out[~dup].drop(columns=["_pos", "_has"])])

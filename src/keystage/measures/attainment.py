@@ -60,9 +60,11 @@ def school_values(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend(change: pd.Series, digits: int) -> pd.Series:
-    """"up", "down" or "same" (a change that rounds to 0 at display precision); NaN without a change."""
+    """ "up", "down" or "same" (a change that rounds to 0 at display precision); NaN without a change."""
     shown = round_half_up(change, digits)
-    return pd.Series(np.select([shown > 0, shown < 0, shown == 0], ["up", "down", "same"], ""), index=change.index).replace("", pd.NA)
+    return pd.Series(np.select([shown > 0, shown < 0, shown == 0], ["up", "down", "same"], ""), index=change.index).replace(
+        "", pd.NA
+    )
 
 
 def attainment(results: pd.DataFrame, units: pd.DataFrame, standards: Standards) -> pd.DataFrame:

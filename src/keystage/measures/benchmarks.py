@@ -60,8 +60,9 @@ def la_ranks(la_values: pd.DataFrame, standards: Standards) -> pd.DataFrame:
     return la_values.assign(rank=rank.astype(int), n_las=n.astype(int), quartile=QUARTILES[band.to_numpy()])
 
 
-def comparators(benchmarks: pd.DataFrame | None, aggregates: pd.DataFrame | None, neighbours: pd.DataFrame | None,
-                standards: Standards) -> pd.DataFrame:
+def comparators(
+    benchmarks: pd.DataFrame | None, aggregates: pd.DataFrame | None, neighbours: pd.DataFrame | None, standards: Standards
+) -> pd.DataFrame:
     """Per LA, year and measure: the LA's published figure, national, its region, the mean of its
     statistical neighbours' published figures (and how many), its rank among LAs and quartile."""
     if benchmarks is None or not len(benchmarks):
@@ -75,13 +76,20 @@ def comparators(benchmarks: pd.DataFrame | None, aggregates: pd.DataFrame | None
     ranked["region_name"] = ranked["la_code"].map(region_of)
     regions = b[b["area_level"] == "region"]
     region_keys = pd.concat([regions.assign(region_name=regions["area_name"]), regions.assign(region_name=regions["area_code"])])
-    region_values = with_gap(region_keys[["region_name", "year", "measure", "value"]].drop_duplicates(["region_name", "year", "measure"]),
-                             ["region_name", "year"])
+    region_values = with_gap(
+        region_keys[["region_name", "year", "measure", "value"]].drop_duplicates(["region_name", "year", "measure"]),
+        ["region_name", "year"],
+    )
     out = ranked.merge(region_values.rename(columns={"value": "region"}), on=["region_name", "year", "measure"], how="left")
     if neighbours is not None and len(neighbours):
         sn = neighbours[["la_code", "neighbour_code"]].merge(
-            la_values.rename(columns={"la_code": "neighbour_code"}), on="neighbour_code", how="inner")
-        sn = sn.groupby(["la_code", "year", "measure"]).agg(sn_mean=("value", "mean"), n_neighbours=("value", "size")).reset_index()
+            la_values.rename(columns={"la_code": "neighbour_code"}), on="neighbour_code", how="inner"
+        )
+        sn = (
+            sn.groupby(["la_code", "year", "measure"])
+            .agg(sn_mean=("value", "mean"), n_neighbours=("value", "size"))
+            .reset_index()
+        )
         out = out.merge(sn, on=["la_code", "year", "measure"], how="left")
     else:
         out = out.assign(sn_mean=np.nan, n_neighbours=np.nan)
@@ -105,7 +113,9 @@ def with_benchmarks(table: pd.DataFrame, comps: pd.DataFrame, nat: pd.DataFrame,
     unit table keyed by unit_type, unit_id, year, measure; LA units also get la_published, rank, quartile."""
     out = table.merge(unit_las(units), on=["unit_type", "unit_id"], how="left")
     out = out.merge(nat[["year", "measure", "national"]], on=["year", "measure"], how="left")
-    per_la = comps[["la_code", "year", "measure", "region", "sn_mean", "n_neighbours", "la_published", "rank", "n_las", "quartile"]]
+    per_la = comps[
+        ["la_code", "year", "measure", "region", "sn_mean", "n_neighbours", "la_published", "rank", "n_las", "quartile"]
+    ]
     out = out.merge(per_la, on=["la_code", "year", "measure"], how="left")
     not_la = out["unit_type"] != "la"
     out.loc[not_la, ["la_published", "rank", "n_las", "quartile"]] = pd.NA

@@ -22,7 +22,9 @@ def case_studies(attainment: pd.DataFrame, floor: pd.DataFrame, support: pd.Data
     status = floor[["urn", "year", "status"]].merge(members[["case_id", "urn"]], on="urn").sort_values(["case_id", "year", "urn"])
     status["text"] = status["urn"].astype(str) + ": " + status["status"]
     joined = status.groupby(["case_id", "year"])["text"].agg("; ".join).rename("floor_status").reset_index()
-    days = unit_sums(school_days(support)[["urn", "year", "days_total"]], cases.assign(unit_type="case"), ["year"], ["days_total"])
+    days = unit_sums(
+        school_days(support)[["urn", "year", "days_total"]], cases.assign(unit_type="case"), ["year"], ["days_total"]
+    )
     days = days.rename(columns={"unit_id": "case_id", "days_total": "support_days"})[["case_id", "year", "support_days"]]
     out = wide.merge(joined, on=["case_id", "year"], how="outer").merge(days, on=["case_id", "year"], how="left")
     out["support_days"] = out["support_days"].fillna(0.0)

@@ -16,8 +16,20 @@ from keystage.measures.support import support_by_band, support_fit, support_summ
 from keystage.standards import Standards
 from keystage.units import apply_lineage, case_units, map_urns
 
-BENCHMARK_COLUMNS = ["la_code", "national", "region", "sn_mean", "n_neighbours", "diff_national", "diff_region", "diff_sn_mean",
-                     "la_published", "rank", "n_las", "quartile"]
+BENCHMARK_COLUMNS = [
+    "la_code",
+    "national",
+    "region",
+    "sn_mean",
+    "n_neighbours",
+    "diff_national",
+    "diff_region",
+    "diff_sn_mean",
+    "la_published",
+    "rank",
+    "n_las",
+    "quartile",
+]
 GAP_RANK_COLUMNS = ["la_published", "rank", "n_las", "quartile"]
 
 
@@ -38,7 +50,9 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     """
     lineage = tables.get("lineage")
     results, conflicts = apply_lineage(tables["school_results"], lineage)
-    support = map_urns(_table(tables, "support_days", {"urn": "int64", "year": "int64", "team": str, "kind": str, "days": "float64"}), lineage)
+    support = map_urns(
+        _table(tables, "support_days", {"urn": "int64", "year": "int64", "team": str, "kind": str, "days": "float64"}), lineage
+    )
     subs = map_urns(_table(tables, "subscriptions", {"urn": "int64", "year": "int64", "service": str, "subject": str}), lineage)
     cases = map_urns(case_units(_table(tables, "case_studies", {"case_id": str, "title": str, "urn": "int64"})), lineage)
     units = pd.concat([map_urns(units, lineage), cases], ignore_index=True).drop_duplicates(["unit_type", "unit_id", "urn"])

@@ -10,8 +10,17 @@ from keystage.measures.common import add_change, band_of, published, sort_fixed,
 from keystage.standards import Standards
 
 CHANGE_COLUMNS = ["urn", "year", "measure", "value", "prev_year", "change_1y", "band"]
-DISTRIBUTION_COLUMNS = ["unit_type", "unit_id", "year", "threshold", "n_schools", "n_at_or_above", "pct_at_or_above",
-                        "n_with_change", "mean_change"]
+DISTRIBUTION_COLUMNS = [
+    "unit_type",
+    "unit_id",
+    "year",
+    "threshold",
+    "n_schools",
+    "n_at_or_above",
+    "pct_at_or_above",
+    "n_with_change",
+    "mean_change",
+]
 BAND_COLUMNS = ["unit_type", "unit_id", "year", "measure", "band", "band_order", "n_schools", "pct", "cum_n", "cum_pct"]
 SUBJECTS = ["headline", "eng", "read", "writ", "mat"]
 
@@ -49,8 +58,9 @@ def change_bands(changes: pd.DataFrame, units: pd.DataFrame, standards: Standard
     labels = [b.label for b in standards.change_bands]
     c = changes[changes["band"].notna()]
     c = c.assign(band_order=pd.Categorical(c["band"], categories=labels).codes)
-    counts = unit_sums(c[["urn", "year", "measure", "band_order"]], units[units["unit_type"] != "school"],
-                       ["year", "measure", "band_order"], [])
+    counts = unit_sums(
+        c[["urn", "year", "measure", "band_order"]], units[units["unit_type"] != "school"], ["year", "measure", "band_order"], []
+    )
     keys = ["unit_type", "unit_id", "year", "measure"]
     wide = counts.pivot_table(index=keys, columns="band_order", values="n_schools", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=range(len(labels)), fill_value=0)

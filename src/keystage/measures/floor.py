@@ -24,8 +24,10 @@ COUNT_COLUMNS = [
 def _rules(standards: Standards) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The floor rules as a table per year and a table of progress cut-offs per year and measure."""
     rules = pd.DataFrame(
-        [(y, standards.year_eras[y], r.source, r.threshold, r.min_cohort, r.progress.kind, r.progress.fails_when)
-         for y, r in standards.floors.items()],
+        [
+            (y, standards.year_eras[y], r.source, r.threshold, r.min_cohort, r.progress.kind, r.progress.fails_when)
+            for y, r in standards.floors.items()
+        ],
         columns=["year", "era", "rule_source", "threshold", "min_cohort", "kind", "fails_when"],
     )
     cutoffs = pd.DataFrame(
@@ -36,7 +38,7 @@ def _rules(standards: Standards) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def progress_test(results: pd.DataFrame, standards: Standards, keys: pd.DataFrame) -> pd.Series:
-    """"pass", "fail", "not available" or "none" for each (urn, year) of `keys`, by that year's rule.
+    """ "pass", "fail", "not available" or "none" for each (urn, year) of `keys`, by that year's rule.
 
     A subject fails when its value is below the cut-off (the national median % 2LP, or the progress
     score cut-off). fails_when "all": the test fails only when every subject is below, and passes when
@@ -50,7 +52,11 @@ def progress_test(results: pd.DataFrame, standards: Standards, keys: pd.DataFram
     need = need.merge(vals, on=["urn", "year", "measure"], how="left")
     need["below"] = need["value"] < need["cutoff"]
     need["at_or_above"] = need["value"] >= need["cutoff"]
-    tally = need.groupby(["urn", "year"]).agg(n=("cutoff", "size"), n_below=("below", "sum"), n_ok=("at_or_above", "sum")).reset_index()
+    tally = (
+        need.groupby(["urn", "year"])
+        .agg(n=("cutoff", "size"), n_below=("below", "sum"), n_ok=("at_or_above", "sum"))
+        .reset_index()
+    )
     k = k.merge(tally, on=["urn", "year"], how="left").fillna({"n": 0, "n_below": 0, "n_ok": 0})
     every = k["fails_when"] == "all"
     fail = np.where(every, k["n_below"] == k["n"], k["n_below"] > 0)
@@ -74,8 +80,13 @@ def floor_schools(results: pd.DataFrame, standards: Standards) -> pd.DataFrame:
     wide["progress_test"] = progress_test(results, standards, wide)
     small = wide["eligible"] < wide["min_cohort"]
     wide["status"] = np.select(
-        [wide["headline"].isna(), small, ~wide["below_attainment"], wide["progress_test"].isin(["none", "fail"]),
-         wide["progress_test"] == "pass"],
+        [
+            wide["headline"].isna(),
+            small,
+            ~wide["below_attainment"],
+            wide["progress_test"].isin(["none", "fail"]),
+            wide["progress_test"] == "pass",
+        ],
         [NO_RESULT, EXCLUDED, ABOVE, BELOW, LIFTED],
         NOT_AVAILABLE,
     )

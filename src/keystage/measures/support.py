@@ -17,8 +17,21 @@ SUMMARY_COLUMNS = [
     "mean_days_per_school", "mean_days_per_supported", "n_with_change", "mean_change", "unit_mean_change", "diff_vs_unit",
 ]  # fmt: skip
 BY_BAND_COLUMNS = ["unit_type", "unit_id", "year", "measure", "band", "support", "n_band", "n_with", "pct_with"]
-FIT_COLUMNS = ["unit_type", "unit_id", "year", "n", "x_mean", "y_mean", "slope", "intercept", "r", "r_squared",
-               "slope_lower", "slope_upper", "confidence"]
+FIT_COLUMNS = [
+    "unit_type",
+    "unit_id",
+    "year",
+    "n",
+    "x_mean",
+    "y_mean",
+    "slope",
+    "intercept",
+    "r",
+    "r_squared",
+    "slope_lower",
+    "slope_upper",
+    "confidence",
+]
 BAND_FIT_COLUMNS = ["unit_type", "unit_id", "year", "x", "fit", "lower", "upper"]
 
 
@@ -39,21 +52,27 @@ def _school_frame(changes: pd.DataFrame, floor: pd.DataFrame, support: pd.DataFr
     prior = dict(zip(years[1:], years[:-1], strict=True))
     below = floor[floor["status"] == BELOW][["urn", "year"]].assign(below_prev=True)
     below["year"] = below["year"].map({p: y for y, p in prior.items()})
-    f = h.merge(school_days(support), on=["urn", "year"], how="left").fillna({"days_total": 0.0, "days_statutory": 0.0, "days_purchased": 0.0})
+    f = h.merge(school_days(support), on=["urn", "year"], how="left").fillna(
+        {"days_total": 0.0, "days_statutory": 0.0, "days_purchased": 0.0}
+    )
     f = f.merge(below.dropna(subset=["year"]).astype({"year": "int64"}), on=["urn", "year"], how="left")
     f["below_prev"] = f["below_prev"].fillna(False).astype(bool)
     f["improved"] = f["change_1y"].round(6) >= standards.support.improved_pp
     return f
 
 
-def support_summary(changes: pd.DataFrame, floor: pd.DataFrame, support: pd.DataFrame, units: pd.DataFrame,
-                    standards: Standards) -> pd.DataFrame:
+def support_summary(
+    changes: pd.DataFrame, floor: pd.DataFrame, support: pd.DataFrame, units: pd.DataFrame, standards: Standards
+) -> pd.DataFrame:
     """Per unit, year and group (all schools; below the floor the previous test year; improved by
     support.improved_pp or more): support days (total, statutory, purchased), schools supported,
     mean days per school and per supported school, and the group's mean change against the unit's."""
     f = _school_frame(changes, floor, support, standards)
-    f = f.assign(n_supported=(f["days_total"] > 0).astype(int), n_with_change=f["change_1y"].notna().astype(int),
-                 sum_change=f["change_1y"].fillna(0.0))
+    f = f.assign(
+        n_supported=(f["days_total"] > 0).astype(int),
+        n_with_change=f["change_1y"].notna().astype(int),
+        sum_change=f["change_1y"].fillna(0.0),
+    )
     masks = {GROUPS[0]: pd.Series(True, index=f.index), GROUPS[1]: f["below_prev"], GROUPS[2]: f["improved"]}
     long = pd.concat([f[m].assign(group=g) for g, m in masks.items()], ignore_index=True)
     values = ["n_supported", "days_total", "days_statutory", "days_purchased", "n_with_change", "sum_change"]
@@ -61,7 +80,9 @@ def support_summary(changes: pd.DataFrame, floor: pd.DataFrame, support: pd.Data
     out["mean_days_per_school"] = out["days_total"] / out["n_schools"]
     out["mean_days_per_supported"] = out["days_total"] / out["n_supported"].where(out["n_supported"] > 0)
     out["mean_change"] = out["sum_change"] / out["n_with_change"].where(out["n_with_change"] > 0)
-    unit_mean = out[out["group"] == GROUPS[0]][["unit_type", "unit_id", "year", "mean_change"]].rename(columns={"mean_change": "unit_mean_change"})
+    unit_mean = out[out["group"] == GROUPS[0]][["unit_type", "unit_id", "year", "mean_change"]].rename(
+        columns={"mean_change": "unit_mean_change"}
+    )
     out = out.merge(unit_mean, on=["unit_type", "unit_id", "year"], how="left")
     out["diff_vs_unit"] = out["mean_change"] - out["unit_mean_change"]
     return sort_fixed(out, SUMMARY_COLUMNS, ["unit_type", "unit_id", "year", "group"])
@@ -82,8 +103,9 @@ def support_labels(support: pd.DataFrame, subscriptions: pd.DataFrame | None) ->
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
-def support_by_band(changes: pd.DataFrame, support: pd.DataFrame, subscriptions: pd.DataFrame | None,
-                    units: pd.DataFrame) -> pd.DataFrame:
+def support_by_band(
+    changes: pd.DataFrame, support: pd.DataFrame, subscriptions: pd.DataFrame | None, units: pd.DataFrame
+) -> pd.DataFrame:
     """Per unit, year, subject measure and change band: schools in the band and the number and % of them
     with each kind of support or subscription ("of the 22 schools that improved by 20 or more in maths,
     68% had team: maths")."""
@@ -96,8 +118,9 @@ def support_by_band(changes: pd.DataFrame, support: pd.DataFrame, subscriptions:
     return sort_fixed(out, BY_BAND_COLUMNS, ["unit_type", "unit_id", "year", "measure", "band", "support"])
 
 
-def support_fit(changes: pd.DataFrame, floor: pd.DataFrame, support: pd.DataFrame, units: pd.DataFrame,
-                standards: Standards) -> tuple[pd.DataFrame, pd.DataFrame]:
+def support_fit(
+    changes: pd.DataFrame, floor: pd.DataFrame, support: pd.DataFrame, units: pd.DataFrame, standards: Standards
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Least-squares line of headline change (pp) on support days across each unit's schools per year:
     n, slope, intercept, r, and the slope's confidence interval; plus the line's confidence band on a
     grid of days from 0 to the unit's maximum. Units with fewer than 3 schools or no spread in days get NaN."""
@@ -106,8 +129,12 @@ def support_fit(changes: pd.DataFrame, floor: pd.DataFrame, support: pd.DataFram
     x, y = f["days_total"], f["change_1y"]
     pts = pd.DataFrame({"urn": f["urn"], "year": f["year"], "sx": x, "sy": y, "sxx": x * x, "sxy": x * y, "syy": y * y})
     s = unit_sums(pts, units, ["year"], ["sx", "sy", "sxx", "sxy", "syy"])
-    s = s.merge(unit_sums(pts[["urn", "year", "sx"]].rename(columns={"sx": "x_max"}), units, ["year"], ["x_max"], func="max")
-                .drop(columns="n_schools"), on=["unit_type", "unit_id", "year"])
+    s = s.merge(
+        unit_sums(pts[["urn", "year", "sx"]].rename(columns={"sx": "x_max"}), units, ["year"], ["x_max"], func="max").drop(
+            columns="n_schools"
+        ),
+        on=["unit_type", "unit_id", "year"],
+    )
     n = s["n_schools"].astype(float)
     s["x_mean"], s["y_mean"] = s["sx"] / n, s["sy"] / n
     sxx = s["sxx"] - n * s["x_mean"] ** 2
