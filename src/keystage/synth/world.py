@@ -71,7 +71,8 @@ def _la_sites(rng: np.random.Generator, la: pd.Series) -> pd.DataFrame:
     places = place_names(rng, primaries + pairs + specials)
     kind = ["primary"] * primaries + ["infant"] * pairs + ["junior"] * pairs + ["special"] * specials
     place = places[:primaries] + places[primaries : primaries + pairs] * 2 + places[primaries + pairs :]
-    pair = [-1] * primaries + list(range(pairs, 2 * pairs)) + list(range(pairs)) + [-1] * specials
+    juniors = list(range(primaries + pairs, primaries + 2 * pairs))
+    pair = [-1] * primaries + juniors + list(range(primaries, primaries + pairs)) + [-1] * specials
     sites = pd.DataFrame({"kind": kind, "place": place, "pair_offset": pair})
     sites["la_code"] = int(la["code"])
     count = len(sites)
