@@ -3,7 +3,7 @@
 import pandas as pd
 from test_measures_fixtures import results, schools
 
-from keystage.units import apply_lineage, build_units, case_units
+from keystage.units import apply_lineage, build_units, case_units, units_on_series
 
 
 def test_every_school_belongs_to_its_la_district_groups_and_itself():
@@ -48,3 +48,10 @@ def test_both_urns_with_a_value_keeps_the_later_and_reports_it():
     assert got.loc["eligible", "value"] == 30 and got.loc["eligible", "source_urn"] == 100  # only 100 has a value
     assert len(rejects) == 1 and rejects.loc[0, "value"] == "61.0"
     assert "URN 100 superseded by later URN 200" in rejects.loc[0, "reason"]
+
+
+def test_units_follow_the_series():
+    u = units_on_series(build_units(schools((100, 850, "Old Primary"), (200, 850, "New Academy"))), LINEAGE)
+    school = u[u["unit_type"] == "school"]
+    assert school[["unit_id", "unit_name", "urn"]].values.tolist() == [["200", "New Academy", 200]]
+    assert u.loc[u["unit_type"] == "la", "urn"].tolist() == [200]

@@ -69,6 +69,18 @@ def map_urns(frame: pd.DataFrame, lineage: pd.DataFrame | None) -> pd.DataFrame:
     return frame.assign(urn=series.fillna(frame["urn"]).astype("int64"))
 
 
+def units_on_series(units: pd.DataFrame, lineage: pd.DataFrame | None) -> pd.DataFrame:
+    """Membership with every urn mapped to its series URN; a school unit is then identified by its
+    series URN (named as that URN's school when listed, else as its predecessor)."""
+    mapped = map_urns(units, lineage)
+    school = mapped["unit_type"] == "school"
+    own = mapped["unit_id"] == mapped["urn"].astype(str)
+    mapped.loc[school, "unit_id"] = mapped.loc[school, "urn"].astype(str)
+    mapped = mapped.assign(_own=own).sort_values("_own", ascending=False, kind="stable")
+    mapped = mapped.drop_duplicates(["unit_type", "unit_id", "urn"]).drop(columns="_own")
+    return mapped.sort_values(["unit_type", "unit_id", "urn"], ignore_index=True)[UNIT_COLUMNS]
+
+
 def apply_lineage(results: pd.DataFrame, lineage: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map SchoolResults' urn to series_urn so a converted academy keeps one series.
 

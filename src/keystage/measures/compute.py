@@ -14,7 +14,7 @@ from keystage.measures.floor import floor_counts, floor_schools
 from keystage.measures.gaps import GAP_COLUMNS, gaps
 from keystage.measures.support import support_by_band, support_fit, support_summary
 from keystage.standards import Standards
-from keystage.units import apply_lineage, case_units, map_urns
+from keystage.units import apply_lineage, case_units, map_urns, units_on_series
 
 BENCHMARK_COLUMNS = [
     "la_code",
@@ -55,7 +55,7 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     )
     subs = map_urns(_table(tables, "subscriptions", {"urn": "int64", "year": "int64", "service": str, "subject": str}), lineage)
     cases = map_urns(case_units(_table(tables, "case_studies", {"case_id": str, "title": str, "urn": "int64"})), lineage)
-    units = pd.concat([map_urns(units, lineage), cases], ignore_index=True).drop_duplicates(["unit_type", "unit_id", "urn"])
+    units = pd.concat([units_on_series(units, lineage), cases], ignore_index=True)
 
     nat = national(tables.get("published_aggregates"), tables.get("benchmarks"))
     comps = comparators(tables.get("benchmarks"), tables.get("published_aggregates"), tables.get("stat_neighbours"), standards)
