@@ -1,0 +1,47 @@
+"""Stage 2 (measure): canonical Parquet tables in, every measure table for every unit out.
+
+The heavy work happens here once, for all units together; report notebooks then read only
+their own unit's rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from keystage.measures.compute import compute_all, write_measures
+from keystage.standards import Standards, load_standards
+from keystage.units import build_units
+
+
+def read_canonical(canonical_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """Every canonical table written by ingest, keyed by name."""
+    return {p.stem: pd.read_parquet(p) for p in sorted(Path(canonical_dir).glob("*.parquet"))}
+
+
+def school_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per school (its latest KS2 identity) with its LA's name where the LA code list gives it."""
+    years = tables["school_years"].sort_values(["urn", "year"])
+    schools = years.drop_duplicates("urn", keep="last")[["urn", "la_code", "name"]]
+    codes = tables.get("la_codes")
+    if codes is not None:
+        schools = schools.merge(codes[["la_code", "la_name"]], on="la_code", how="left")
+        schools["la_name"] = schools["la_name"].fillna("LA " + schools["la_code"].astype(str))
+    return schools.reset_index(drop=True)
+
+
+def units_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every unit a report can be about: LAs, districts, partnerships and single schools."""
+    return build_units(school_list(tables), tables.get("districts"), tables.get("partnerships"))
+
+
+def measure(canonical_dir: str | Path, out_dir: str | Path, standards: Standards | None = None) -> dict[str, pd.DataFrame]:
+    """Compute all measures from the canonical tables and write them (with the units) as Parquet."""
+    tables = read_canonical(canonical_dir)
+    units = units_of(tables)
+    results = compute_all(tables, standards or load_standards(), units)
+    results["units"] = units
+    results["schools"] = school_list(tables)
+    write_measures(results, out_dir)
+    return results
