@@ -239,11 +239,14 @@ def write_neighbours(out: Path, world: World) -> Path:
     sheet.append(list(range(1, 26)))
     sheet.append(["LA num", "LA Name", "LA number", "GOInd", "GOReg"] + [x for k in range(1, 11) for x in (f"SN{k}", "SNP")])
     go_reg = {"Inner London": "London (Inner)", "Outer London": "London (Outer)"}
+    ranked = table.sort_values(["la_code", "rank"])
+    codes = ranked["neighbour_code"].to_numpy().reshape(-1, 10)
+    words = ranked["closeness"].to_numpy().reshape(-1, 10)
+    row_of = {int(c): i for i, c in enumerate(ranked["la_code"].to_numpy()[::10])}
     for code in las.sort_values(["name"], kind="stable").index:
-        la = las.loc[code]
-        mine = table[table["la_code"].eq(code)].sort_values("rank")
+        la, i = las.loc[code], row_of[int(code)]
         region = go_reg.get(la["lait_region"], la["region"])
-        pairs = [x for _, r in mine.iterrows() for x in (int(r["neighbour_code"]), r["closeness"])]
+        pairs = [x for k in range(10) for x in (int(codes[i, k]), str(words[i, k]))]
         sheet.append([int(code), la["name"], int(code), int(la["go_ind"]), region, *pairs])
     path = out / "lait" / "statistical_neighbours_2025.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)

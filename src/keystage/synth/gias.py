@@ -214,6 +214,14 @@ def _link_text(urns: pd.Series, links: pd.DataFrame) -> list[list[str]]:
     return [by_urn.get(int(u), ["Does not have links"]) for u in urns]
 
 
+def _postcodes(frame: pd.DataFrame) -> pd.Series:
+    """Invented postcodes: the LA's initials, the district's number, then a sector from the URN."""
+    area = frame["la_name"].str[:2].str.upper()
+    district = frame.groupby("la_code")["district"].rank(method="dense").astype(int).astype(str)
+    letters = frame["urn"].map(lambda u: chr(65 + u % 26) + chr(65 + u // 26 % 26))
+    return area + district + " " + (frame["urn"] % 9 + 1).astype(str) + letters
+
+
 def gias_rows(frame: pd.DataFrame, links: pd.DataFrame) -> list[list[str]]:
     """Rows in the real 111-column layout; columns the world has no value for stay blank, as many do in GIAS."""
     position = {name: i for i, name in enumerate(GIAS_HEADER)}
@@ -242,6 +250,7 @@ def gias_rows(frame: pd.DataFrame, links: pd.DataFrame) -> list[list[str]]:
         "PercentageFSM": np.where(closed, "", frame["fsm"].astype(str)),
         "County (name)": frame["la_name"],
         "Town": frame["district"],
+        "Postcode": _postcodes(frame),
         "GOR (name)": frame["region"],
         "DistrictAdministrative (name)": frame["district"],
         "Country (name)": "",

@@ -71,7 +71,7 @@ def _prior_years(year: int, column_map: dict) -> list[int]:
 def _identity(world: World, rows: np.ndarray, urns: np.ndarray, results: Results, j: int) -> pd.DataFrame:
     """RECTYPE, LEA, ESTAB, URN, SCHNAME, NFTYPE, AGERANGE and TOTPUPS of the schools at `rows`."""
     sites = world.sites.iloc[rows]
-    spans = world.urns.set_index("urn").loc[urns[rows]]
+    spans = world.urns.iloc[np.searchsorted(world.urns["urn"].to_numpy(), urns[rows])]
     special = sites["kind"].eq("special").to_numpy()
     roll = np.round(sites["cohort"].to_numpy() * sites["kind"].map(ROLL_YEARS).to_numpy()).astype(int)
     return pd.DataFrame(

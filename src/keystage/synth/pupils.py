@@ -79,8 +79,9 @@ def _school_pupils(rng: np.random.Generator, c: dict[str, int]) -> dict[str, np.
 def _feeders(rng: np.random.Generator, sites: pd.DataFrame, schools: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """For each primary site: its one to three local secondaries and the share of its pupils each takes."""
     out = {}
+    by_district = {d: group["urn"].to_numpy() for d, group in schools.groupby("district", sort=True)}
     for site, district in zip(sites["site"], sites["district"], strict=True):
-        local = schools[schools["district"].eq(district)]["urn"].to_numpy()
+        local = by_district[district]
         k = int(rng.integers(1, 4))
         chosen = rng.choice(local, size=min(k, len(local)), replace=False)
         weights = np.array([0.72, 0.2, 0.08])[: len(chosen)]

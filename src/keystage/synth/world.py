@@ -51,7 +51,7 @@ def build_las(rng: np.random.Generator) -> pd.DataFrame:
     las["name"] = names
     london = las["region"].eq("London").to_numpy()
     las["fsm"] = np.exp(rng.normal(0.0, 0.3, len(las)) + np.where(london, 0.35, 0.0))
-    las["effect"] = rng.normal(0.0, params.LA_EFFECT_SD, len(las)) - 0.25 * np.log(las["fsm"]) + np.where(london, 0.2, 0.0)
+    las["effect"] = rng.normal(0.0, params.LA_EFFECT_SD, len(las)) - 0.25 * np.log(las["fsm"]) + np.where(london, 0.45, 0.0)
     las["trend"] = rng.normal(0.0, 0.08, len(las))  # logit per decade
     las["schools"] = np.clip(np.round(np.exp(rng.normal(np.log(95), 0.5, len(las)))), 12, 420).astype(int)
     las["academy_rate"] = rng.uniform(0.05, 0.6, len(las))
@@ -61,31 +61,36 @@ def build_las(rng: np.random.Generator) -> pd.DataFrame:
     return las.sort_values("code", kind="stable").reset_index(drop=True)
 
 
-def _la_sites(rng: np.random.Generator, la: pd.Series) -> pd.DataFrame:
-    """The primary-phase and special schools of one LA, with infant/junior pairs sharing a place name."""
+def _la_layout(rng: np.random.Generator, la: pd.Series) -> dict[str, list]:
+    """One LA's schools by kind and place (infant/junior pairs share a place), and the district each is in."""
     n = int(la["schools"])
     is_demo = la["code"] == params.DEMO_LA_CODE
     pairs = 35 if is_demo else int(rng.binomial(n // 2, 0.11))
     primaries = n - 2 * pairs
     specials = 8 if is_demo else max(1, round(n * 0.025))
     places = place_names(rng, primaries + pairs + specials)
-    kind = ["primary"] * primaries + ["infant"] * pairs + ["junior"] * pairs + ["special"] * specials
-    place = places[:primaries] + places[primaries : primaries + pairs] * 2 + places[primaries + pairs :]
-    juniors = list(range(primaries + pairs, primaries + 2 * pairs))
-    pair = [-1] * primaries + juniors + list(range(primaries, primaries + pairs)) + [-1] * specials
-    sites = pd.DataFrame({"kind": kind, "place": place, "pair_offset": pair})
-    sites["la_code"] = int(la["code"])
-    count = len(sites)
+    count = primaries + 2 * pairs + specials
     districts = list(params.DEMO_DISTRICTS) if is_demo else [str(la["name"])]
-    weights = rng.dirichlet(np.full(len(districts), 8.0))
-    district = rng.choice(len(districts), size=count, p=weights)
-    sites["district"] = [districts[i] for i in district]
-    # an infant school sits in its junior school's district
-    offset = sites["pair_offset"].to_numpy()
-    is_infant = sites["kind"].eq("infant").to_numpy()
-    sites.loc[is_infant, "district"] = sites["district"].to_numpy()[offset[is_infant]]
+    district = list(rng.choice(len(districts), size=count, p=rng.dirichlet(np.full(len(districts), 8.0))))
+    district[primaries : primaries + pairs] = district[primaries + pairs : primaries + 2 * pairs]  # infant beside junior
+    return {
+        "kind": ["primary"] * primaries + ["infant"] * pairs + ["junior"] * pairs + ["special"] * specials,
+        "place": places[:primaries] + places[primaries : primaries + pairs] * 2 + places[primaries + pairs :],
+        "pair_offset": [-1] * primaries
+        + list(range(primaries + pairs, primaries + 2 * pairs))
+        + list(range(primaries, primaries + pairs))
+        + [-1] * specials,
+        "la_code": [int(la["code"])] * count,
+        "district": [districts[i] for i in district],
+    }
+
+
+def _traits(rng: np.random.Generator, sites: pd.DataFrame, la_fsm: np.ndarray) -> pd.DataFrame:
+    """Each school's type, religious character, size, deprivation and true performance, drawn for all LAs at once."""
+    count = len(sites)
+    special = sites["kind"].eq("special").to_numpy()
     nftype = rng.choice(["CY", "VC", "VA", "FD"], size=count, p=[0.6, 0.2, 0.15, 0.05])
-    sites["nftype"] = np.where(sites["kind"].eq("special"), "CYS", nftype)
+    sites["nftype"] = np.where(special, "CYS", nftype)
     catholic = rng.random(count) < 0.3
     sites["religion"] = np.select(
         [sites["nftype"].eq("VC"), sites["nftype"].eq("VA") & catholic, sites["nftype"].eq("VA")],
@@ -93,13 +98,13 @@ def _la_sites(rng: np.random.Generator, la: pd.Series) -> pd.DataFrame:
         "Does not apply",
     )
     sites["saint"] = saint_names(rng, count)
-    median = np.select([sites["kind"].eq("junior"), sites["kind"].eq("special")], [58.0, 11.0], 28.0)
+    median = np.select([sites["kind"].eq("junior"), special], [58.0, 11.0], 28.0)
     spread = np.where(sites["kind"].eq("primary"), 0.6, 0.35)
     sites["cohort"] = np.clip(np.exp(np.log(median) + spread * rng.standard_normal(count)), 5, 92)
-    sites["fsm"] = np.exp(rng.normal(0.0, 0.55, count)) * float(la["fsm"])
+    sites["fsm"] = np.exp(rng.normal(0.0, 0.55, count)) * la_fsm
     struggling = rng.random(count) < 0.07  # a heavier lower tail: the schools that fall below the floor
     effect = rng.normal(0.0, params.SCHOOL_EFFECT_SD, count) - 0.3 * np.log(sites["fsm"].to_numpy()) - 0.9 * struggling
-    sites["effect"] = np.where(sites["kind"].eq("special"), -5.0, effect)
+    sites["effect"] = np.where(special, -5.0, effect)
     sites["trend"] = rng.normal(0.0, 0.25, count)  # logit per decade
     sites["prog"] = rng.normal(0.0, 1.0, count)  # progress beyond what attainment implies (points)
     return sites
@@ -119,7 +124,9 @@ def _names(sites: pd.DataFrame) -> pd.Series:
 
 def build_sites(rng: np.random.Generator, las: pd.DataFrame) -> pd.DataFrame:
     """Every LA's schools, with a site id, name, and the years each exists (all of them unless an event says otherwise)."""
-    sites = pd.concat([_la_sites(rng, la) for _, la in las.iterrows()], ignore_index=True)
+    layouts = [_la_layout(rng, la) for _, la in las.iterrows()]
+    sites = pd.DataFrame({key: [v for layout in layouts for v in layout[key]] for key in layouts[0]})
+    sites = _traits(rng, sites, sites["la_code"].map(las.set_index("code")["fsm"]).to_numpy())
     start = sites.groupby("la_code").cumcount().to_numpy()
     sites["pair"] = np.where(sites["pair_offset"] >= 0, sites.index.to_numpy() - start + sites["pair_offset"].to_numpy(), -1)
     sites = sites.drop(columns="pair_offset")
@@ -191,9 +198,12 @@ def _fmt(day: date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
+_CHANGE_MONTHS = (9, 9, 9, 10, 11, 12, 1, 2, 3, 4)  # mostly September
+
+
 def _change_date(rng: np.random.Generator, year: int) -> date:
     """The first day under a new URN: 1 September before the tests, or the first of a month up to April."""
-    month = int(rng.choice([9, 9, 9, 10, 11, 12, 1, 2, 3, 4]))
+    month = _CHANGE_MONTHS[int(rng.integers(len(_CHANGE_MONTHS)))]
     return date(year - 1 if month >= 9 else year, month, 1)
 
 
