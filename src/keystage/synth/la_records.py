@@ -80,7 +80,7 @@ def partnerships(rng: np.random.Generator, world: World) -> pd.DataFrame:
             cluster += 1
             start = int(rng.integers(2010, 2023))
             for s in chosen:
-                joined = int(min(2023, start + rng.integers(0, 3)))
+                joined = int(min(2022, start + rng.integers(0, 3)))
                 urn = urns_in_year(world, joined)[s] or now[s]
                 left = _iso(joined + 3, 7, 31) if rng.random() < 0.06 else ""
                 rows.append((f"CL{cluster:02d}", f"{district} Cluster {k + 1}", "cluster", int(urn), _iso(joined, 9), left))

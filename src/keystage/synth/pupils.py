@@ -68,12 +68,10 @@ def _school_pupils(rng: np.random.Generator, c: dict[str, int]) -> dict[str, np.
         return np.where(meets[subject], mid, rng.integers(85, 100, n)).astype(float)
 
     writing = np.where(meets["writ"], np.where(top, "GDS", "EXS"), np.where(rng.random(n) < 0.06, "PKF", "WTS"))
-    return {
-        "disadvantaged": disadv.astype(int),
-        "ks2_read_score": score("read"),
-        "ks2_mat_score": score("mat"),
-        "ks2_writ_ta": writing,
-    }
+    order = rng.permutation(n)  # pupils in no particular order, as an extract lists them
+    columns = {"disadvantaged": disadv.astype(int), "ks2_read_score": score("read"), "ks2_mat_score": score("mat")}
+    columns["ks2_writ_ta"] = writing
+    return {name: values[order] for name, values in columns.items()}
 
 
 def _feeders(rng: np.random.Generator, sites: pd.DataFrame, schools: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.ndarray]]:

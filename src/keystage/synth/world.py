@@ -16,7 +16,6 @@ import pandas as pd
 from keystage.synth import params
 from keystage.synth.names import place_names, saint_names
 
-KINDS = ("primary", "infant", "junior", "special")
 FIRST_URN, FIRST_NEW_URN = 100001, 140001
 NO_YEAR = 9999  # "never" for a site's end year
 
@@ -178,7 +177,7 @@ def _demo_events(rng: np.random.Generator, sites: pd.DataFrame) -> list[_Event]:
     return events
 
 
-def _add_new_schools(rng: np.random.Generator, sites: pd.DataFrame, las: pd.DataFrame) -> pd.DataFrame:
+def _add_new_schools(rng: np.random.Generator, sites: pd.DataFrame) -> pd.DataFrame:
     """Two new demo-LA primaries (opened 2013 and 2018): listed without pupils the next year, results two years on."""
     template = sites[sites["la_code"].eq(params.DEMO_LA_CODE) & sites["kind"].eq("primary")].iloc[:2].copy()
     taken = frozenset(sites.loc[sites["la_code"].eq(params.DEMO_LA_CODE), "place"])
@@ -214,7 +213,7 @@ def build_world(rng: np.random.Generator) -> World:
     demo_events = _demo_events(rng, sites)
     involved = {e.site for e in demo_events} | {e.partner for e in demo_events}
     events = demo_events + _academy_events(rng, sites, las, involved)
-    sites = _add_new_schools(rng, sites, las)
+    sites = _add_new_schools(rng, sites)
     events += [_Event(int(s), int(sites.at[s, "appear_year"]), "new") for s in sites.index[sites["appear_year"] > 0]]
     events.sort(key=lambda e: (e.year, sites.at[e.site, "la_code"], e.site))
     sites, urns, links = _apply_events(rng, sites, events)
