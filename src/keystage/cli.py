@@ -35,3 +35,128 @@ def demo(
     for path in written:
         typer.echo(str(path))
     typer.echo(f"wrote {len(written)} files to {target}")
+
+
+def _fail(err: Exception) -> None:
+    """Print one clear message for bad input and exit 2, never a traceback."""
+    typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    data_dir: Annotated[Path, typer.Option(help="Folder of input files laid out like DfE's downloads.")],
+    out: Annotated[Path, typer.Option(help="Folder for the canonical Parquet tables.")],
+) -> None:
+    """Stage 1: read every input file into validated canonical tables, with a rejects table."""
+    from keystage.errors import InputError
+    from keystage.ingest import ingest as run_ingest
+
+    try:
+        tables = run_ingest(data_dir, out)
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"ingested {len(tables['provenance'])} files into {out}: {len(tables['rejects'])} values rejected (see rejects.parquet)")
+
+
+@app.command()
+def measure(
+    canonical: Annotated[Path, typer.Option(help="Folder of canonical tables written by ingest.")],
+    out: Annotated[Path, typer.Option(help="Folder for the measure tables.")],
+    standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
+) -> None:
+    """Stage 2: compute every measure for every unit (LA, district, partnership, school) in one pass."""
+    from keystage.errors import InputError
+    from keystage.stages import measure as run_measure
+    from keystage.standards import load_standards
+
+    try:
+        tables = run_measure(canonical, out, load_standards(standards))
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"wrote {len(tables)} measure tables to {out}")
+
+
+@app.command()
+def narrate(
+    notebook: Annotated[Path, typer.Argument(help="Report notebook (jupytext .py or .ipynb).")],
+    output: Annotated[Path, typer.Argument(help="Executed notebook to write.")],
+    parameters: Annotated[Path, typer.Option("-f", "--parameters", help="YAML file of papermill parameters.")],
+) -> None:
+    """Stage 3: execute a report notebook with its parameters (papermill)."""
+    from keystage.errors import InputError
+    from keystage.narrate import narrate as run_narrate
+    from keystage.narrate import read_parameters
+
+    try:
+        run_narrate(notebook, output, read_parameters(parameters))
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"executed {notebook} -> {output}")
+
+
+@app.command()
+def render(
+    notebook: Annotated[Path, typer.Argument(help="Executed report notebook.")],
+    out: Annotated[Path, typer.Option(help="Folder for the HTML page, PDF and DOCX.")],
+    data_dir: Annotated[Path | None, typer.Option(help="Folder holding the report's CSV downloads.")] = None,
+    engine: Annotated[str, typer.Option(help="auto (Quarto when installed), pandoc or quarto.")] = "auto",
+) -> None:
+    """Stage 4: render an executed notebook to HTML, A4 PDF and DOCX."""
+    from keystage.errors import InputError
+    from keystage.render.engine import render_report
+
+    try:
+        report = render_report(notebook, out, engine=engine, data_dir=data_dir)  # type: ignore[arg-type]
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"rendered {report.slug} with {report.engine}: {report.html}, {report.pdf}, {report.docx}")
+
+
+@app.command()
+def publish(
+    reports: Annotated[list[Path], typer.Argument(help="Rendered reports' report.json manifests.")],
+    site: Annotated[Path, typer.Option(help="Folder to write the website into.")] = Path("_site"),
+) -> None:
+    """Stage 5: build the website (index, listings, search) from rendered reports."""
+    from keystage.errors import InputError
+    from keystage.publish.site import build_site
+
+    try:
+        index = build_site(reports, site)
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"published {len(reports)} reports: {index}")
+
+
+@app.command()
+def build(
+    data_dir: Annotated[Path | None, typer.Option(help="Folder of DfE files laid out like ../shared/data/dfe (default: the demo).")] = None,
+    la: Annotated[list[int] | None, typer.Option(help="LA code to report on (repeat for several); needed with --data-dir.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the work files, the data downloads and the site.")] = None,
+    engine: Annotated[str, typer.Option(help="auto (Quarto when installed), pandoc or quarto.")] = "auto",
+    cores: Annotated[int, typer.Option(help="Jobs to run at once.")] = 2,
+) -> None:
+    """Build the reports and the website: the demo LA by default, or one LA from --data-dir."""
+    import yaml
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from keystage.workflow import build_config, failure_summary, run_snakemake
+
+    if data_dir is not None and not la:
+        raise typer.BadParameter("give the LA code(s) to report on with --la", param_hint="--la")
+    if not Path("Snakefile").is_file():
+        _fail(FileNotFoundError("run keystage build from the keystage folder (the one holding the Snakefile)"))
+    base = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    config = build_config(data_dir, list(la or []), out, engine, base)
+    with Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), transient=True) as progress:
+        task = progress.add_task("build", total=None)
+        result = run_snakemake(config, cores, lambda done, total: progress.update(task, completed=done, total=total))
+    if result.returncode != 0:
+        typer.echo(failure_summary(result.log), err=True)
+        _fail(RuntimeError(f"the build failed; the full log is {result.log}"))
+    if result.nothing_to_do:
+        typer.echo("Nothing to do: every report is up to date.")
+    else:
+        typer.echo(f"Ran {result.steps_done} steps.")
+    typer.echo(f"The site is at {(result.site_dir / 'index.html').resolve()}")

@@ -1,0 +1,98 @@
+# keystage workflow: ingest -> measure -> narrate -> render -> publish.
+# Every input a report depends on is declared, so Snakemake reruns exactly what a change touches:
+# a district's narrative reruns that district; a data file reruns everything downstream of it.
+
+from snakemake.utils import min_version, validate
+
+min_version("8.0")
+
+configfile: "config/config.yaml"
+validate(config, "config/schemas/config.schema.yaml")
+
+include: "workflow/rules/common.smk"
+
+wildcard_constraints:
+    la=r"\d{3}",
+    report=r"la|district-[a-z0-9-]+",
+
+WORK = config["work_dir"]
+
+
+rule all:
+    input:
+        f"{config['site_dir']}/index.html",
+
+
+rule ingest:
+    input:
+        data=data_files(),
+    output:
+        directory(f"{WORK}/canonical"),
+    log:
+        f"{WORK}/logs/ingest.log",
+    shell:
+        "keystage ingest --data-dir {config[data_dir]:q} --out {output:q} > {log:q} 2>&1"
+
+
+rule measure:
+    input:
+        canonical=rules.ingest.output,
+        standards=config["standards"],
+    output:
+        directory(f"{WORK}/measures"),
+    log:
+        f"{WORK}/logs/measure.log",
+    shell:
+        "keystage measure --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
+
+
+rule parameters:
+    output:
+        f"{WORK}/params/{{la}}/{{report}}.yaml",
+    params:
+        values=report_parameters,
+    run:
+        write_parameters(params.values, output[0])
+
+
+rule narrate:
+    input:
+        notebook="analysis/committee_report.py",
+        parameters=rules.parameters.output,
+        measures=rules.measure.output,
+        canonical=rules.ingest.output,
+        standards=config["standards"],
+        narrative=narrative_files,
+    output:
+        notebook=f"{WORK}/notebooks/{{la}}/{{report}}.ipynb",
+        downloads=directory(f"{WORK}/notebooks/{{la}}/{{report}}_data"),
+    log:
+        f"{WORK}/logs/narrate/{{la}}-{{report}}.log",
+    shell:
+        "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+
+
+rule render:
+    input:
+        notebook=rules.narrate.output.notebook,
+        downloads=rules.narrate.output.downloads,
+    output:
+        f"{WORK}/rendered/{{la}}/{{report}}/report.json",
+    params:
+        engine=config["engine"],
+    log:
+        f"{WORK}/logs/render/{{la}}-{{report}}.log",
+    shell:
+        "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
+        " --engine {params.engine} > {log:q} 2>&1"
+
+
+rule publish:
+    input:
+        reports=all_reports(),
+    output:
+        f"{config['site_dir']}/index.html",
+    log:
+        f"{WORK}/logs/publish.log",
+    shell:
+        "keystage publish {input.reports:q} --site {config[site_dir]:q} > {log:q} 2>&1"

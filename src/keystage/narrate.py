@@ -1,0 +1,79 @@
+"""Stage 3 (narrate): execute a parameterised report notebook with papermill.
+
+Notebooks live in analysis/ as jupytext percent-format `.py` files with a `parameters` cell, so the
+same file runs under papermill, Quarto and by hand in Jupyter. A notebook describes its report by
+displaying one `application/vnd.keystage.report+json` output (see `report_metadata`); this stage lifts
+that into the executed notebook's metadata (`keystage`), where the renderers read it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+import papermill
+import yaml
+
+from keystage.errors import InputError
+
+REPORT_MIME = "application/vnd.keystage.report+json"
+
+
+def report_metadata(meta: dict[str, Any]) -> None:
+    """Called from a notebook: publish the report's metadata (title, kind, cover...) for the renderers."""
+    from IPython.display import display
+
+    display({REPORT_MIME: meta}, raw=True)
+
+
+def lift_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Move the report-metadata output into nb.metadata["keystage"] (last one wins) and drop it from outputs."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if REPORT_MIME in data:
+                nb.metadata["keystage"] = dict(data[REPORT_MIME])
+            else:
+                kept.append(output)
+        cell.outputs = kept
+    return nb
+
+
+def load_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """Read a notebook from `.ipynb` or a jupytext percent-format `.py`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, None, None, "notebook not found")
+    return jupytext.read(path)
+
+
+def read_parameters(path: str | Path) -> dict[str, Any]:
+    """The papermill parameters of a report, from a YAML file."""
+    path = Path(path)
+    try:
+        params = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise InputError(path, None, None, f"parameters are not valid YAML ({err})") from None
+    if not isinstance(params, dict):
+        raise InputError(path, 1, None, "parameters must be a mapping of name: value")
+    return params
+
+
+def narrate(notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path = ".") -> Path:
+    """Execute `notebook` with `parameters` and write the executed notebook to `output` atomically."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    source = load_notebook(notebook)
+    source.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    partial = output.with_name(output.name + ".partial.ipynb")
+    executed = papermill.execute_notebook(
+        source, str(partial), parameters=parameters, kernel_name="python3", cwd=str(cwd), progress_bar=False, log_output=False
+    )
+    nbformat.write(lift_metadata(executed), partial)
+    partial.replace(output)
+    return output

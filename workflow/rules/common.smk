@@ -1,0 +1,74 @@
+# Helpers that turn the config and the data folder into the list of reports and each report's inputs.
+
+import csv
+from pathlib import Path
+
+import yaml
+
+from keystage.reportconfig import slug
+
+DATA = Path(config["data_dir"])
+REPORTS_DIR = Path(config["reports_dir"])
+
+
+def data_files():
+    """Every input file of the data folder, so a changed or replaced file reruns ingest."""
+    return sorted(str(p) for p in DATA.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def districts():
+    """District slug -> name, from the LA's districts.csv (none when the LA supplies no records)."""
+    path = DATA / "la" / "districts.csv"
+    if not config["district_reports"] or not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        names = sorted({row["district"].strip() for row in csv.DictReader(handle) if row.get("district", "").strip()})
+    return {slug(name): name for name in names}
+
+
+def report_ids():
+    """The reports of one LA: its committee report and one per district."""
+    return ["la"] + [f"district-{s}" for s in districts()]
+
+
+# Other rule files (cohort, partnership, school profiles) add functions here that list their reports'
+# manifests for one LA; the publish rule takes them all.
+REPORT_SETS = []
+
+
+def all_reports():
+    """Every rendered report's manifest, for every configured LA, from every kind of report."""
+    committee = [f"{WORK}/rendered/{la}/{report}/report.json" for la in config["las"] for report in report_ids()]
+    return committee + [path for la in config["las"] for listing in REPORT_SETS for path in listing(la)]
+
+
+def report_parameters(wildcards):
+    """The papermill parameters of one report (written to a YAML file by the parameters rule)."""
+    district = wildcards.report.removeprefix("district-") if wildcards.report != "la" else None
+    return {
+        "work_dir": WORK,
+        "reports_dir": str(REPORTS_DIR),
+        "standards_path": config["standards"],
+        "la_code": int(wildcards.la),
+        "kind": "district" if district else "la",
+        "unit_id": districts()[district] if district else wildcards.la,
+        "downloads_dir": f"{WORK}/notebooks/{wildcards.la}/{wildcards.report}_data",
+    }
+
+
+def write_parameters(values, path):
+    """Write a report's parameters as YAML (sorted keys, so the same values give the same file)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(yaml.safe_dump(dict(values), sort_keys=True), encoding="utf-8")
+
+
+def narrative_files(wildcards):
+    """The officer-written files one report reads: report.yaml and its own narrative Markdown."""
+    folder = REPORTS_DIR / wildcards.la
+    if wildcards.report == "la":
+        text = folder / "narrative"
+    else:
+        text = folder / "districts" / wildcards.report.removeprefix("district-")
+    found = [folder / "report.yaml"] if (folder / "report.yaml").is_file() else []
+    found += sorted(text.glob("*.md")) if text.is_dir() else []
+    return [str(p) for p in found]
