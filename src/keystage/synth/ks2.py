@@ -68,7 +68,7 @@ def _prior_years(year: int, column_map: dict) -> list[int]:
     return [y for y in expected if y < year][-2:][::-1] if year in expected else []
 
 
-def _identity(world: World, rows: np.ndarray, urns: np.ndarray, results: Results, j: int) -> pd.DataFrame:
+def _identity(world: World, rows: np.ndarray, urns: np.ndarray) -> pd.DataFrame:
     """RECTYPE, LEA, ESTAB, URN, SCHNAME, NFTYPE, AGERANGE and TOTPUPS of the schools at `rows`."""
     sites = world.sites.iloc[rows]
     spans = world.urns.iloc[np.searchsorted(world.urns["urn"].to_numpy(), urns[rows])]
@@ -89,14 +89,14 @@ def _identity(world: World, rows: np.ndarray, urns: np.ndarray, results: Results
 
 
 def year_table(world: World, results: Results, la_totals: Totals, england: Totals, year: int, las: list[int]) -> pd.DataFrame:
-    """Every row of one year's file for the LAs `las`, as text, keyed for prior-year look-ups; `n_cells` marks short rows."""
+    """Every row of one year's file for the LAs `las`, as text, keyed for prior-year look-ups; `short` marks cut-short rows."""
     column_map = load_column_map("ks2")
     layout = layout_for_year(column_map, year)
     j = params.TEST_YEARS.index(year)
     urns = urns_in_year(world, year)
     listed = results.exists[:, j] & np.isin(world.sites["la_code"].to_numpy(), las) & (urns > 0)
     rows = np.flatnonzero(listed)
-    schools = _identity(world, rows, urns, results, j)
+    schools = _identity(world, rows, urns)
     for measure in layout:
         schools[measure] = school_cells(results, rows, measure, j, year)
     schools["key"] = "u" + schools["urn"]
