@@ -46,6 +46,19 @@ rule measure:
         "keystage measure --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
 
 
+rule downloads:
+    input:
+        measures=rules.measure.output,
+        standards=config["standards"],
+    output:
+        directory(f"{WORK}/data/{{la}}"),
+    log:
+        f"{WORK}/logs/downloads-{{la}}.log",
+    shell:
+        "keystage downloads --measures {input.measures:q} --la {wildcards.la} --standards {input.standards:q}"
+        " --out {output:q} > {log:q} 2>&1"
+
+
 rule parameters:
     output:
         f"{WORK}/params/{{la}}/{{report}}.yaml",
@@ -90,9 +103,12 @@ rule render:
 rule publish:
     input:
         reports=all_reports(),
+        data=expand(f"{WORK}/data/{{la}}", la=config["las"]),
     output:
         f"{config['site_dir']}/index.html",
+    params:
+        data=lambda wildcards, input: " ".join(f"--data {d}" for d in input.data),
     log:
         f"{WORK}/logs/publish.log",
     shell:
-        "keystage publish {input.reports:q} --site {config[site_dir]:q} > {log:q} 2>&1"
+        "keystage publish {input.reports:q} {params.data} --site {config[site_dir]:q} > {log:q} 2>&1"

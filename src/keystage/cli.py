@@ -78,6 +78,24 @@ def measure(
 
 
 @app.command()
+def downloads(
+    measures: Annotated[Path, typer.Option(help="Folder of measure tables written by measure.")],
+    la: Annotated[int, typer.Option(help="The LA whose measures to write.")],
+    out: Annotated[Path, typer.Option(help="Folder for the EES CSV files.")],
+    standards: Annotated[Path, typer.Option(help="Disclosure rules and thresholds.")] = Path("config/standards.yaml"),
+) -> None:
+    """Write every measure of one LA (its districts and schools too) as EES open-data CSV files."""
+    from keystage.downloads import write_downloads
+    from keystage.stages import read_canonical
+    from keystage.standards import load_standards
+
+    tables = read_canonical(measures)
+    names = tables["schools"].loc[tables["schools"]["la_code"] == la, "la_name"]
+    written = write_downloads(tables, load_standards(standards), la, names.iloc[0] if len(names) else f"LA {la}", out)
+    typer.echo(f"wrote {len(written)} files to {out}")
+
+
+@app.command()
 def narrate(
     notebook: Annotated[Path, typer.Argument(help="Report notebook (jupytext .py or .ipynb).")],
     output: Annotated[Path, typer.Argument(help="Executed notebook to write.")],
@@ -117,13 +135,14 @@ def render(
 def publish(
     reports: Annotated[list[Path], typer.Argument(help="Rendered reports' report.json manifests.")],
     site: Annotated[Path, typer.Option(help="Folder to write the website into.")] = Path("_site"),
+    data: Annotated[list[Path] | None, typer.Option(help="Folder of an LA's open-data CSVs to publish (repeatable).")] = None,
 ) -> None:
-    """Stage 5: build the website (index, listings, search) from rendered reports."""
+    """Stage 5: build the website (index, listings, search, open data) from rendered reports."""
     from keystage.errors import InputError
     from keystage.publish.site import build_site
 
     try:
-        index = build_site(reports, site)
+        index = build_site(reports, site, data or [])
     except InputError as err:
         _fail(err)
     typer.echo(f"published {len(reports)} reports: {index}")

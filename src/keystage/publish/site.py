@@ -41,8 +41,11 @@ LISTINGS = (
 SEARCH_TEXT_CHARS = 4000
 
 
-def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path) -> Path:
-    """Write the whole site into `site_dir` from rendered reports (or their folders / report.json manifests)."""
+def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path, data_dirs: Iterable[Path] = ()) -> Path:
+    """Write the whole site into `site_dir` from rendered reports (or their folders / report.json manifests).
+
+    `data_dirs` are folders of EES open-data CSVs (one per LA, named by LA code) published under data/.
+    """
     site_dir = Path(site_dir)
     ordered = latest_first([r if isinstance(r, RenderedReport) else RenderedReport.from_manifest(r) for r in reports])
     placed = place_reports(ordered, site_dir / "reports")
@@ -54,12 +57,31 @@ def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path) -> Path
     (site_dir / "search-index.js").write_text(f"window.KEYSTAGE_SEARCH = {json.dumps(index, sort_keys=True)};\n",
                                               encoding="utf-8")
     intro = f"<p>{len(placed)} reports, latest first. Each has a web page, a PDF and a Word copy, and its tables as CSV.</p>"
+    data_dirs = list(data_dirs)
+    if data_dirs:
+        _write_page(site_dir / "data.html", "Open data", publish_data(data_dirs, site_dir / "data"), current="data")
+        intro += '<p>Every measure behind the reports is also available as <a href="data.html">open data (CSV)</a>.</p>'
     _write_page(site_dir / "index.html", SITE_TITLE, intro + report_list(placed, "h2"), current="index")
     for name, title in LISTINGS:
         _write_page(site_dir / name, title, listing_body(placed, name), current=name)
     _write_page(site_dir / "search.html", "Search reports", SEARCH_FORM, current="search",
                 scripts='<script src="search-index.js"></script>\n<script src="search.js"></script>')
     return site_dir / "index.html"
+
+
+def publish_data(data_dirs: list[Path], target: Path) -> str:
+    """Copy each LA's EES CSV files (and their .meta.csv) to data/<la>/ and return the listing's HTML body."""
+    shutil.rmtree(target, ignore_errors=True)
+    sections = []
+    for folder in sorted(data_dirs, key=lambda p: p.name):
+        shutil.copytree(folder, target / folder.name)
+        items = [f'<li><a href="data/{html.escape(folder.name)}/{html.escape(f.name)}">{html.escape(f.stem.replace("_", " ").capitalize())}</a>'
+                 f' (<a href="data/{html.escape(folder.name)}/{html.escape(f.stem)}.meta.csv">metadata</a>)</li>'
+                 for f in sorted(folder.glob("*.csv")) if not f.name.endswith(".meta.csv")]
+        sections.append(f"<h2>LA {html.escape(folder.name)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
+    note = ("<p>Files follow the Explore Education Statistics open data standard: tidy UTF-8 CSV, one row per "
+            "area and year, with a metadata file beside each. Symbols: c suppressed, x not available, z not applicable.</p>")
+    return note + "\n".join(sections)
 
 
 def latest_first(reports: list[RenderedReport]) -> list[RenderedReport]:
