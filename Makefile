@@ -17,12 +17,18 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
-report: setup
-	$(BIN)/keystage demo
-	$(BIN)/keystage build
+DEMO := data/demo/.complete
+
+# The demo data is regenerated only when the generator changes, so a second `make report` does nothing.
+$(DEMO): $(STAMP) $(wildcard src/keystage/synth/*.py) src/keystage/io/columns/ks2.yaml
+	$(BIN)/keystage demo --out data/demo > /dev/null
+	touch $(DEMO)
+
+report: setup $(DEMO)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/keystage build
 
 test: setup
-	$(BIN)/python -m pytest -n 2 -q
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 -q
 
 clean:
 	rm -rf _site out data/demo data/demo-england .snakemake
