@@ -179,3 +179,50 @@ def build(
     else:
         typer.echo(f"Ran {result.steps_done} steps.")
     typer.echo(f"The site is at {(result.site_dir / 'index.html').resolve()}")
+
+
+@app.command()
+def validate(
+    data_dir: Annotated[Path, typer.Option(help="Folder of input files laid out like DfE's downloads.")] = Path("data/demo"),
+    standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
+) -> None:
+    """Check a data folder and the configuration without building: what was found, what would be rejected."""
+    from keystage.errors import InputError, Rejects
+    from keystage.ingest import find_inputs, read_all
+    from keystage.present.notes import rejects_summary
+    from keystage.standards import load_standards
+
+    try:
+        load_standards(standards)
+        folder = find_inputs(data_dir)
+        rejects = Rejects()
+        tables = read_all(folder, rejects)
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"{len(folder.files())} input files in {data_dir}")
+    for name, frame in sorted(tables.items()):
+        typer.echo(f"  {name}: {len(frame)} rows")
+    summary = rejects_summary(rejects.table())
+    if summary.empty:
+        typer.echo("nothing rejected")
+    else:
+        typer.echo(f"{int(summary['Values'].sum())} values or rows rejected:")
+        for row in summary.itertuples(index=False):
+            typer.echo(f"  {row.File}: {row.Reason} ({row.Values})")
+
+
+@app.command("new-la")
+def new_la(
+    la_code: Annotated[int, typer.Argument(help="The LA's three-digit code.")],
+    name: Annotated[str, typer.Option(help="The LA's name, e.g. Hampshire.")],
+    reports_dir: Annotated[Path, typer.Option(help="Where report configuration lives.")] = Path("config/reports"),
+) -> None:
+    """Scaffold report metadata and narrative Markdown for another LA."""
+    from keystage.scaffold import new_la as scaffold
+
+    try:
+        written = scaffold(reports_dir, la_code, name)
+    except FileExistsError as err:
+        _fail(err)
+    for path in written:
+        typer.echo(str(path))
