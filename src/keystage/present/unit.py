@@ -1,0 +1,173 @@
+"""Load one report unit's rows (an LA or a district) from the measure stage's Parquet files.
+
+Each table is read with pyarrow filters, so a report never loads other units' rows. For an LA, a
+year whose school-based figure is missing (no school file for that year, e.g. Hampshire 2016) falls
+back to DfE's published LA value (`la_published`), marked in `source`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from keystage.errors import InputError
+from keystage.standards import Standards
+from keystage.units import map_urns
+
+UNIT_TABLES = (
+    "attainment",
+    "floor_counts",
+    "distribution",
+    "change_bands",
+    "gaps",
+    "support_summary",
+    "support_by_band",
+    "support_fit",
+    "support_band",
+)
+SCHOOL_TABLES = ("school_changes", "floor_schools")
+KINDS = ("la", "district")
+PUBLISHED = "DfE published LA figure"
+
+
+@dataclass
+class UnitData:
+    """Everything a report presents about one unit: its measure rows, its LA's rows, and the inputs' record."""
+
+    kind: str
+    la_code: int
+    la_name: str
+    unit_id: str
+    unit_name: str
+    years: list[int]
+    tables: dict[str, pd.DataFrame]
+    la_attainment: pd.DataFrame
+    national: pd.DataFrame
+    schools: pd.DataFrame
+    region_name: str = ""
+    canonical: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The unit's rows of a measure table, limited to the report's years."""
+        frame = self.tables[name]
+        return frame[frame["year"].isin(self.years)] if "year" in frame.columns else frame
+
+
+def _read(path: Path, filters: list[tuple] | None = None) -> pd.DataFrame:
+    """One Parquet table, filtered by pyarrow; an InputError naming the file when it is missing."""
+    if not path.is_file():
+        raise InputError(path, None, None, "a Parquet table written by the measure stage (run `keystage measure` first)")
+    return pd.read_parquet(path, filters=filters)
+
+
+def with_published(attainment: pd.DataFrame, comparators: pd.DataFrame, la_code: int) -> pd.DataFrame:
+    """An LA's attainment rows, adding DfE's published value for each (year, measure) with no school-based one."""
+    attainment = attainment.assign(source="schools")
+    mine = comparators[comparators["la_code"] == la_code]
+    have = set(zip(attainment["year"], attainment["measure"]))
+    extra = mine[[(y, m) not in have for y, m in zip(mine["year"], mine["measure"])]]
+    extra = extra[extra["la_published"].notna()]
+    if extra.empty:
+        return attainment
+    rows = extra.assign(value=extra["la_published"], source=PUBLISHED, unit_id=str(la_code), unit_type="la")
+    rows = rows.assign(diff_national=rows["value"] - rows["national"], diff_region=rows["value"] - rows["region"])
+    rows = rows.assign(diff_sn_mean=rows["value"] - rows["sn_mean"])
+    rows = rows.drop(columns=[c for c in rows.columns if c not in attainment.columns])
+    filled = attainment.copy()
+    missing = filled["value"].isna() & filled["la_published"].notna()
+    filled.loc[missing, "value"] = filled.loc[missing, "la_published"]
+    filled.loc[missing, "source"] = PUBLISHED
+    return pd.concat([filled, rows], ignore_index=True).sort_values(["measure", "year"], ignore_index=True)
+
+
+def report_years(available: list[int], standards: Standards, first: int | None, last: int | None, span: int = 4) -> list[int]:
+    """The test years a report covers: configured years with data between first and last.
+
+    Without a last year the latest year with data is used; without a first year, the last `span`
+    test years with data.
+    """
+    have = sorted(y for y in set(available) if y in standards.year_eras)
+    if not have:
+        return []
+    last = last if last is not None else have[-1]
+    upto = [y for y in have if y <= last]
+    if first is None:
+        return upto[-span:]
+    return [y for y in upto if y >= first]
+
+
+def load_unit(
+    work_dir: str | Path,
+    kind: str,
+    unit_id: str,
+    la_code: int,
+    standards: Standards,
+    first_year: int | None = None,
+    last_year: int | None = None,
+) -> UnitData:
+    """Read one unit's measure rows (and, for a district, its LA's attainment) from work_dir/measures."""
+    if kind not in KINDS:
+        raise InputError("parameters", None, "kind", f"one of {KINDS}, not {kind!r}")
+    measures = Path(work_dir) / "measures"
+    canonical = Path(work_dir) / "canonical"
+    unit_type, unit_id = kind, str(unit_id)
+    key = [("unit_type", "==", unit_type), ("unit_id", "==", unit_id)]
+    members = _read(measures / "units.parquet", key)
+    if members.empty:
+        raise InputError(measures / "units.parquet", None, "unit_id", f"a {kind} unit called {unit_id!r}")
+    urns = sorted(int(u) for u in members["urn"].unique())
+    schools = _read(measures / "schools.parquet", [("urn", "in", urns)])
+    la_name = str(schools["la_name"].dropna().iloc[0]) if schools["la_name"].notna().any() else f"LA {la_code}"
+    tables = {name: _read(measures / f"{name}.parquet", key) for name in UNIT_TABLES}
+    tables.update({name: _read(measures / f"{name}.parquet", [("urn", "in", urns)]) for name in SCHOOL_TABLES})
+    comparators = _read(measures / "comparators.parquet", [("la_code", "==", int(la_code))])
+    la_key = [("unit_type", "==", "la"), ("unit_id", "==", str(la_code))]
+    la_attainment = with_published(_read(measures / "attainment.parquet", la_key), comparators, int(la_code))
+    if kind == "la":
+        tables["attainment"] = la_attainment
+    else:
+        tables["attainment"] = tables["attainment"].assign(source="schools")
+    tables["case_studies"] = case_rows(measures, canonical, urns) if kind == "la" else _read(measures / "case_studies.parquet").iloc[0:0]
+    years = report_years(tables["attainment"]["year"].tolist(), standards, first_year, last_year)
+    return UnitData(
+        kind=kind,
+        la_code=int(la_code),
+        la_name=la_name,
+        unit_id=unit_id,
+        unit_name=str(members["unit_name"].iloc[0]) if kind == "district" else la_name,
+        years=years,
+        tables=tables,
+        la_attainment=la_attainment,
+        national=_read(measures / "national.parquet"),
+        schools=schools,
+        region_name=str(comparators["region_name"].dropna().iloc[0]) if comparators["region_name"].notna().any() else "",
+        canonical=read_canonical_notes(canonical, urns),
+    )
+
+
+def case_rows(measures: Path, canonical: Path, urns: list[int]) -> pd.DataFrame:
+    """The case-study rows of the cases whose schools are in this LA."""
+    cases = _read(measures / "case_studies.parquet")
+    listing = canonical / "case_studies.parquet"
+    if cases.empty or not listing.is_file():
+        return cases.iloc[0:0]
+    named = pd.read_parquet(listing)
+    ours = set(named.loc[named["urn"].isin(urns), "case_id"])
+    return cases[cases["case_id"].isin(ours)].reset_index(drop=True)
+
+
+def read_canonical_notes(canonical: Path, urns: list[int]) -> dict[str, pd.DataFrame]:
+    """The canonical tables the appendices and the support chart need (absent tables are left out);
+    support days are mapped to series URNs and limited to the unit's schools."""
+    found = {}
+    for name in ("provenance", "rejects", "lineage"):
+        path = canonical / f"{name}.parquet"
+        if path.is_file():
+            found[name] = pd.read_parquet(path)
+    support = canonical / "support_days.parquet"
+    if support.is_file():
+        days = map_urns(pd.read_parquet(support), found.get("lineage"))
+        found["support_days"] = days[days["urn"].isin(urns)].reset_index(drop=True)
+    return found
