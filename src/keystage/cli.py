@@ -226,3 +226,20 @@ def new_la(
         _fail(err)
     for path in written:
         typer.echo(str(path))
+
+
+@app.command()
+def cohorts(
+    canonical: Annotated[Path, typer.Option(help="Folder of canonical tables written by ingest (needs pupils).")],
+    out: Annotated[Path, typer.Option(help="Folder for the suppressed cohort-tracking tables.")],
+    standards: Annotated[Path, typer.Option(help="Standards config with the cohort section.")] = Path("config/standards.yaml"),
+) -> None:
+    """Cohort tracking: how each primary's pupils did at KS4, as suppressed aggregates (no pupil rows)."""
+    from keystage.cohort_stage import run_cohorts
+    from keystage.errors import InputError
+
+    try:
+        tables = run_cohorts(canonical, out, standards)
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"wrote {len(tables)} cohort tables to {out}")
