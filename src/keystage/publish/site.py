@@ -114,7 +114,7 @@ def report_list(reports: list[RenderedReport], heading: str) -> str:
     for r in reports:
         base = f"reports/{r.slug}/"
         title = html.escape(str(r.meta["title"]))
-        links = [(f"{base}{r.pdf.name}", "PDF"), (f"{base}{r.docx.name}", "Word")]
+        links = [(f"{base}{f.name}", label) for f, label in ((r.pdf, "PDF"), (r.docx, "Word")) if f is not None]
         links += [(f"{base}data/{p.name}", f"{label} (CSV)") for label, p in r.downloads]
         link_html = " ".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for h, t in links)
         items.append(f'<li><{heading}><a href="{base}index.html">{title}</a></{heading}>\n'

@@ -29,16 +29,16 @@ class RenderedReport:
     slug: str
     engine: str
     html: Path
-    pdf: Path
-    docx: Path
+    pdf: Path | None  # None when rendered as a web page only
+    docx: Path | None
     assets: tuple[Path, ...]
     downloads: tuple[tuple[str, Path], ...]  # (label, CSV path)
     meta: dict[str, Any]
 
     def manifest(self) -> dict[str, Any]:
         """The report as JSON-ready data with paths relative to its folder (what report.json holds)."""
-        def rel(path: Path) -> str:
-            return path.relative_to(self.dir).as_posix()
+        def rel(path: Path | None) -> str | None:
+            return None if path is None else path.relative_to(self.dir).as_posix()
 
         return {"slug": self.slug, "engine": self.engine, "html": rel(self.html), "pdf": rel(self.pdf),
                 "docx": rel(self.docx), "assets": [rel(a) for a in self.assets],
@@ -53,7 +53,7 @@ class RenderedReport:
             data = json.loads(path.read_text(encoding="utf-8"))
             folder = path.parent
             return cls(dir=folder, slug=data["slug"], engine=data["engine"], html=folder / data["html"],
-                       pdf=folder / data["pdf"], docx=folder / data["docx"],
+                       pdf=data["pdf"] and folder / data["pdf"], docx=data["docx"] and folder / data["docx"],
                        assets=tuple(folder / a for a in data["assets"]),
                        downloads=tuple((d["label"], folder / d["path"]) for d in data["downloads"]), meta=data["meta"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -76,11 +76,12 @@ def choose_engine(engine: Engine) -> str:
 
 
 def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_dir: Path | None = None,
-                  site_root: str = "../..") -> RenderedReport:
+                  site_root: str = "../..", html_only: bool = False) -> RenderedReport:
     """Render an executed notebook to HTML, A4 PDF and DOCX in `out_dir`, copying its CSV downloads to out_dir/data.
 
     `data_dir` holds the CSVs the notebook's `downloads` name (default: a `data` folder beside the notebook);
-    `site_root` is the relative href from the report folder to the site's index (reports live at reports/<slug>/).
+    `site_root` is the relative href from the report folder to the site's index (reports live at reports/<slug>/);
+    `html_only` skips the PDF and DOCX (pandoc back end), for pages such as school profiles made by the hundred.
     """
     nb_path, out_dir = Path(nb_path), Path(out_dir)
     meta = report_meta(json.loads(nb_path.read_text(encoding="utf-8")), nb_path)
@@ -90,19 +91,19 @@ def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_di
     out_dir.mkdir(parents=True, exist_ok=True)
     downloads = copy_downloads(meta, nb_path, data_dir or nb_path.parent / "data", out_dir / "data")
     links = PageLinks(home=f"{site_root}/index.html", search=f"{site_root}/search.html", css="style.css",
-                      downloads=(("PDF copy", f"{slug}.pdf", "PDF, A4"), ("Word copy", f"{slug}.docx", "DOCX"),
-                                 *((label, f"data/{p.name}", "CSV") for label, p in downloads)))
+                      downloads=((() if html_only else (("PDF copy", f"{slug}.pdf", "PDF, A4"), ("Word copy", f"{slug}.docx", "DOCX")))
+                                 + tuple((label, f"data/{p.name}", "CSV") for label, p in downloads)))
     chosen = choose_engine(engine)
     with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
         if chosen == "quarto":
             made = quarto.render_with_quarto(nb_path, Path(scratch), slug, meta, links)
         else:
-            made = _render_with_pandoc(nb_path, Path(scratch), slug, links)
+            made = _render_with_pandoc(nb_path, Path(scratch), slug, links, html_only)
         placed = {name: _move(path, out_dir / name) for name, path in made.items()}
     shutil.copyfile(TEMPLATES / "site.css", out_dir / "style.css")
     assets = tuple(sorted(p for p in (out_dir / "assets").rglob("*") if p.is_file())) if (out_dir / "assets").exists() else ()
-    report = RenderedReport(dir=out_dir, slug=slug, engine=chosen, html=placed["index.html"], pdf=placed[f"{slug}.pdf"],
-                            docx=placed[f"{slug}.docx"], assets=assets, downloads=downloads, meta=meta)
+    report = RenderedReport(dir=out_dir, slug=slug, engine=chosen, html=placed["index.html"], pdf=placed.get(f"{slug}.pdf"),
+                            docx=placed.get(f"{slug}.docx"), assets=assets, downloads=downloads, meta=meta)
     (out_dir / MANIFEST).write_text(json.dumps(report.manifest(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
     return report
@@ -120,13 +121,14 @@ def copy_downloads(meta: dict[str, Any], nb_path: Path, data_dir: Path, dest: Pa
     return tuple(copied)
 
 
-def _render_with_pandoc(nb_path: Path, scratch: Path, slug: str, links: PageLinks) -> dict[str, Path]:
+def _render_with_pandoc(nb_path: Path, scratch: Path, slug: str, links: PageLinks, html_only: bool = False) -> dict[str, Path]:
     """The pandoc + Typst back end, in a scratch folder; returns the files and folders to move into place."""
     markdown, meta = notebook_to_markdown(nb_path, scratch / "assets")
-    made = {"index.html": html_page(markdown, meta, links, scratch / "index.html"),
-            f"{slug}.docx": docx_file(markdown, meta, scratch / f"{slug}.docx"),
-            f"{slug}.pdf": compile_pdf(typst_source(markdown, meta, scratch / f"{slug}.typ"), scratch / f"{slug}.pdf",
-                                       report_epoch(meta))}
+    made = {"index.html": html_page(markdown, meta, links, scratch / "index.html")}
+    if not html_only:
+        made[f"{slug}.docx"] = docx_file(markdown, meta, scratch / f"{slug}.docx")
+        made[f"{slug}.pdf"] = compile_pdf(typst_source(markdown, meta, scratch / f"{slug}.typ"), scratch / f"{slug}.pdf",
+                                          report_epoch(meta))
     if (scratch / "assets").exists():
         made["assets"] = scratch / "assets"
     return made
