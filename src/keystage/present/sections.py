@@ -234,6 +234,27 @@ def headline_label(standards: Standards, era: str) -> str:
     return f"the percentage of pupils {label}"
 
 
+def definition(standards: Standards, era: str) -> str:
+    """The era's disadvantage definition without its leading name ("FSM in the last six years, ...")."""
+    return standards.eras[era].disadvantage_label.removeprefix("disadvantaged: ")
+
+
+def band_ranges(standards: Standards) -> dict[str, str]:
+    """Each change band's label -> the range it holds, for per-band tables ("10 or more" -> "10 to under 20")."""
+    out, lower, lower_inclusive = {}, None, True
+    for band in standards.change_bands:
+        if lower is None:
+            text = band.label
+        elif band.upper is None:
+            text = f"{shown(lower)} or more" if lower_inclusive else f"more than {shown(lower)}"
+        else:
+            start = f"{'more than ' if not lower_inclusive else ''}{shown(lower)}"
+            text = f"{start} to {'' if band.upper_inclusive else 'under '}{shown(band.upper)}"
+        out[band.label] = text
+        lower, lower_inclusive = band.upper, not band.upper_inclusive
+    return out
+
+
 def subjects_of(standards: Standards, era: str) -> list[str]:
     """The era's attainment subjects: English and maths (levels to 2012), else reading, writing, maths."""
     return ["eng", "mat"] if era == "levels_em" else ["read", "writ", "mat"]
@@ -266,9 +287,9 @@ def what_is_measured(ctx: Context) -> list[Block]:
         e = ctx.standards.eras[era]
         subjects = ", ".join(SUBJECT_NAMES[s] for s in e.subjects)
         text = (
-            f"For {span(years)} the headline measure is the {e.headline_label.removeprefix('% ')} "
-            f"(shown as a percentage of pupils at the end of Key Stage 2), and the higher measure is the "
-            f"{e.higher_label.removeprefix('% ')}. "
+            f"For {span(years)} the headline measure is {headline_label(ctx.standards, era)} at the end of Key Stage 2 "
+            f"({ERA_TERMS[era][2]}), and the higher measure is the percentage {e.higher_label.removeprefix('% ')}. "
+            f"Results for disadvantaged pupils use the definition: {definition(ctx.standards, era)}. "
         )
         if era == "expected":
             text += (
@@ -382,13 +403,11 @@ def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str,
 
 def _attainment_caption(ctx: Context, era: str, label: str, years: list[int]) -> str:
     """The caption of the headline or higher table of an era."""
-    e = ctx.standards.eras[era]
-    what = e.headline_label if label == "headline" else e.higher_label
-    what = what.removeprefix("% ")
     per_subject = "meeting the expected standard" if era == "expected" else "reaching Level 4+"
     if label == "higher":
         per_subject = "at the higher standard" if era == "expected" else "reaching Level 5+"
-    return f"Percentage of pupils {per_subject} by subject and {what.split(' in ')[0].lower()} combined ({ERA_TERMS[era][2]}), {ctx.name} and comparators, {span(years)}"
+    combined = "English and maths" if era == "levels_em" else "reading, writing and maths"
+    return f"Percentage of pupils {per_subject} in each subject and in {combined} combined ({ERA_TERMS[era][2]}), {ctx.name} and comparators, {span(years)}"
 
 
 def _progress_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int], progress: list[str]) -> Table:
@@ -404,7 +423,7 @@ def _progress_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int]
         table = pd.DataFrame({"Year": safe["year"].astype(str)})
         for m in progress:
             name = SUBJECT_NAMES[m.split("_")[0]].capitalize()
-            for column, heading in ((m, name), (m + "_national", f"National {name.lower()}")):
+            for column, heading in ((m, name), (m + "_national", f"National {SUBJECT_NAMES[m.split('_')[0]]}")):
                 cells = safe[column].map(lambda v: shown(v, 1 if scores else 0))
                 table[heading] = [NOT_AVAILABLE if y in unavailable else c for y, c in zip(safe["year"], cells)]
         return table
@@ -449,8 +468,8 @@ def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
     breaks = [years[0] for _, years in ctx.eras()[1:]]
     for year in breaks:
         ax.axvline(year - 0.5, color="grey", linestyle="--", linewidth=1)
-    labels = "; ".join(f"{ctx.standards.eras[e].headline_label.removeprefix('% ')} ({span(ys)})" for e, ys in ctx.eras())
-    caption = f"Headline attainment, {ctx.name} and national, {span(ctx.unit.years)}"
+    labels = "; ".join(f"{headline_label(ctx.standards, e)} ({span(ys)})" for e, ys in ctx.eras())
+    caption = f"Headline attainment, {say.listing([name if name != 'National' else 'national' for name, _ in series])}, {span(ctx.unit.years)}"
     described = ". ".join(
         f"{name}: " + ", ".join(f"{say.pct(p.value)} in {p.year}" for p in points) for name, points in series if points
     )
@@ -477,12 +496,13 @@ def _attainment_sentences(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> 
     era = ctx.standards.year_eras[last]
     points = _headline_points(att, ctx.standards, ctx.unit.years)
     national = {p.year: p.value for p in _headline_points(att, ctx.standards, ctx.unit.years, "national")}
-    refs = say.listing([ctx.numbering.ref(f"{k}-{e}") for e, _ in ctx.eras() for k in ("headline", "higher")])
+    refs = say.refs([ctx.numbering.ref(f"{k}-{e}") for e, _ in ctx.eras() for k in ("headline", "higher")])
     text = [
         f"{refs} show Key Stage 2 results in {ctx.name} against national and local comparators; "
         f"{ctx.numbering.ref('trend')} shows the headline measure over time."
     ]
-    text.append(say.trend(headline_label(ctx.standards, era) + f" in {ctx.name}", points, national))
+    labels = {e: f"{headline_label(ctx.standards, e)} in {ctx.name}" for e, _ in ctx.eras()}
+    text.append(say.trend(labels, points, national))
     rows = measure_rows(att, ["headline"], [last])
     value = value_of(rows, "headline", last)
     if not say.missing(value):
@@ -581,20 +601,23 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
 
 def _floor_sentence(ctx: Context, counts: pd.DataFrame) -> str:
     """How the number below the floor moved over the years the progress test could be applied."""
-    years = [y for y in ctx.unit.years if y in counts.index and ctx.standards.floor(y).progress.available]
+    years = [y for y in ctx.eras()[-1][1] if y in counts.index and ctx.standards.floor(y).progress.available]
     if not years:
         return "The progress test could not be applied in any year of this report, so no school is counted below the floor."
     first, last = years[0], years[-1]
     a, b = int(counts.at[first, "n_below_floor"]), int(counts.at[last, "n_below_floor"])
-    refs = say.listing([ctx.numbering.ref(f"floor-{e}") for e, ys in ctx.eras() if any(y in counts.index for y in ys)])
+    refs = say.refs([ctx.numbering.ref(f"floor-{e}") for e, ys in ctx.eras() if any(y in counts.index for y in ys)])
     if first == last:
         text = f"In {last}, {say.count(b, 'school')} in {ctx.name} {'was' if b == 1 else 'were'} below the floor standard."
     else:
         text = say.numbers(f"The number of {ctx.name} schools below the floor standard", first, a, last, b) + "."
     lifted = int(counts.at[last, "n_lifted"])
     if lifted:
-        text += f" In {last} a further {say.count(lifted, 'school')} below the attainment threshold {'was' if lifted == 1 else 'were'} kept above the floor by {'its' if lifted == 1 else 'their'} pupils' progress."
-    return f"{refs} {'shows' if ' and ' not in refs else 'show'} the count by year. {text}"
+        text += (
+            f" In {last} another {say.count(lifted, 'school')} {'was' if lifted == 1 else 'were'} below the attainment threshold "
+            f"but kept above the floor by {'its' if lifted == 1 else 'their'} pupils' progress."
+        )
+    return f"{refs} {'show' if refs.startswith('Tables') else 'shows'} the count by year. {text}"
 
 
 def other_measures(ctx: Context) -> list[Block]:
@@ -632,8 +655,9 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
             f"Schools at {threshold}%+ (number)": {y: shown(t.at[y, "n_at_or_above"]) for y in years},
             f"Schools at {threshold}%+ (%)": {y: shown(t.at[y, "pct_at_or_above"]) for y in years},
         }
+        ranges = band_ranges(ctx.standards)
         for label in reversed(labels):
-            rows[f"Change on previous year: {label} (% of schools)"] = {y: shown(t.at[y, f"band_{label}"]) for y in years}
+            rows[f"Change on previous year: {ranges[label]} (% of schools)"] = {y: shown(t.at[y, f"band_{label}"]) for y in years}
         rows["Mean change on previous year (pp)"] = {y: signed(t.at[y, "mean_change"]) for y in years}
         return by_year(rows, years, f"{short} (%)")
 
@@ -660,8 +684,8 @@ def _distribution_sentences(ctx: Context, dist: pd.DataFrame, bands: pd.DataFram
     last = ctx.unit.years[-1]
     if last not in dist.index:
         return ""
-    refs = say.listing([ctx.numbering.ref(f"distribution-{e}") for e, ys in ctx.eras() if any(y in dist.index for y in ys)])
-    text = [f"{refs} {'show' if ' and ' in refs else 'shows'} how many schools reached {threshold}% or more on the headline measure."]
+    refs = say.refs([ctx.numbering.ref(f"distribution-{e}") for e, ys in ctx.eras() if any(y in dist.index for y in ys)])
+    text = [f"{refs} {'show' if refs.startswith('Tables') else 'shows'} how many schools reached {threshold}% or more on the headline measure."]
     text.append(
         f"In {last}, {say.count(int(dist.at[last, 'n_at_or_above']), 'school')} ({say.pct(dist.at[last, 'pct_at_or_above'])} "
         f"of the {int(dist.at[last, 'n_schools'])} with a result) reached {threshold}% or more."
@@ -669,12 +693,15 @@ def _distribution_sentences(ctx: Context, dist: pd.DataFrame, bands: pd.DataFram
     now = bands[bands["year"] == last].set_index("band")
     prev = dist.at[last, "n_with_change"]
     if not now.empty and prev:
-        ups = [b.label for b in ctx.standards.change_bands[2:]]
-        parts = [f"{say.pct(now.at[b, 'cum_pct'])} by {b} percentage points" for b in ups[:2] if b in now.index]
-        year_before = previous_year(ctx.standards, last)
-        declined = ctx.standards.change_bands[0].label
+        bands_ = ctx.standards.change_bands
+        ups = [b.label for a, b in zip(bands_, bands_[1:]) if a.upper is not None and a.upper > 0 and b.label in now.index][:2]
+        declined = bands_[0].label
         tail = f"; {say.pct(now.at[declined, 'pct'])} {declined}" if declined in now.index else ""
-        text.append(f"Between {year_before} and {last}, {say.listing(parts)} improved their headline result{tail}.")
+        if ups:
+            first, *rest = ups
+            improved = f"{say.pct(now.at[first, 'cum_pct'])} of schools improved their headline result by {first} percentage points"
+            improved += "".join(f" and {say.pct(now.at[b, 'cum_pct'])} by {b}" for b in rest)
+            text.append(f"Between {previous_year(ctx.standards, last)} and {last}, {improved}{tail}.")
     return " ".join(text)
 
 
@@ -692,8 +719,7 @@ def closing_gap(ctx: Context) -> list[Block]:
         years = [y for y in years if ctx.standards.year_eras[y] == era]
         first, last = years[0], years[-1]
         text = [
-            f"{ctx.numbering.ref(f'gap-{era}')} compares pupils who are {ctx.standards.eras[era].disadvantage_label.removeprefix('disadvantaged: ')} "
-            "with all other pupils."
+            f"{ctx.numbering.ref(f'gap-{era}')} compares disadvantaged pupils ({definition(ctx.standards, era)}) with all other pupils."
         ]
         text.append(say.gap_trend(ctx.name, first, gaps.at[first, "gap"], last, gaps.at[last, "gap"], gaps.at[last, "national_gap"]))
         text.append(
@@ -729,10 +755,9 @@ def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> 
         }
         return by_year(rows, years, f"% {short}", {f"National {last}": national})
 
-    definition = ctx.standards.eras[era].disadvantage_label
     return ctx.table(
         f"gap-{era}",
-        f"Headline attainment ({short}) of disadvantaged and other pupils in {ctx.name}, {span(years)}; disadvantaged = {definition}",
+        f"Headline attainment ({short}) of disadvantaged and other pupils in {ctx.name}, {span(years)}; disadvantaged: {definition(ctx.standards, era)}",
         tidy,
         display,
         counts=["disadv_denominator", "other_denominator"],
@@ -791,7 +816,7 @@ def support(ctx: Context) -> list[Block]:
         )
     blocks.append(ctx.heading(3, "Support and improvement"))
     blocks.append(_band_table(ctx, year, "headline"))
-    blocks.append(Text(_band_sentence(ctx, year, "headline", ["any support"], "the headline measure")))
+    blocks.append(Text(_band_sentence(ctx, year, "headline", ["any support"], "headline")))
     return blocks
 
 
@@ -925,7 +950,7 @@ def _band_table(ctx: Context, year: int, measure: str) -> Table:
     name = "headline result" if measure == "headline" else f"{SUBJECT_NAMES[measure]} result"
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame({f"Change in {name} (pp)": safe["band"], "Schools": safe["n_band"].map(shown)})
+        out = pd.DataFrame({f"Change in {name} (pp)": safe["band"].map(band_ranges(ctx.standards)), "Schools": safe["n_band"].map(shown)})
         for k in kinds:
             out[f"% with {k.removeprefix('kind: ')}" + (" support" if k.startswith("kind") else "")] = safe[k].map(shown)
         return out
@@ -953,7 +978,7 @@ def _band_sentence(ctx: Context, year: int, measure: str, kinds: list[str], subj
                 parts.append(f"{say.pct(rows.at[(band, k), 'pct_with'])} {describe_support(k)}")
         n = int(rows.loc[band, "n_band"].iloc[0]) if band in rows.index.get_level_values(0) else 0
         if n and parts:
-            text.append(f"Of the {say.count(n, 'school')} whose result on {subject} {verb}, {say.listing(parts)}.")
+            text.append(f"Of the {say.count(n, 'school')} whose {subject} result {verb}, {say.listing(parts)}.")
     return " ".join(text)
 
 
@@ -984,10 +1009,12 @@ def subject(ctx: Context, name: str) -> list[Block]:
         blocks.append(_subject_table(ctx, att, title, by_era[era], era, years))
     last = ctx.unit.years[-1]
     era = ctx.standards.year_eras[last]
-    points = {m: _points(att, m, ctx.standards, ctx.unit.years) for m in by_era[era]}
+    points = {m: [p for p in _points(att, m, ctx.standards, ctx.unit.years) if m in by_era[p.era]] for m in by_era[era]}
     national = {m: dict(zip(att.loc[att["measure"] == m, "year"], att.loc[att["measure"] == m, "national"])) for m in by_era[era]}
     text = [
-        say.trend(f"The percentage of {ctx.name} pupils {ERA_VERB[era]} in {SUBJECT_NAMES[m]}", points[m], national[m]) for m in by_era[era] if points[m]
+        say.trend({e: f"The percentage of {ctx.name} pupils {ERA_VERB[e]} in {SUBJECT_NAMES[m]}" for e, _ in ctx.eras()}, points[m], national[m])
+        for m in by_era[era]
+        if points[m]
     ]
     blocks.append(Text(" ".join(text)))
     officer = ctx.narrative(name)
@@ -1141,7 +1168,7 @@ def data_notes(ctx: Context) -> list[Block]:
     sources = "\n".join(f"- {kinds.get(g, g)}: {say.count(int(n), 'file')}" for g, n in groups.items())
     eras = "\n".join(
         f"- {span(years)}: headline {ctx.standards.eras[e].headline_label}; higher {ctx.standards.eras[e].higher_label}; "
-        f"disadvantaged pupils: {ctx.standards.eras[e].disadvantage_label}."
+        f"disadvantaged pupils: {definition(ctx.standards, e)}."
         for e, years in ctx.eras()
     )
     text = [

@@ -8,7 +8,7 @@ number moved: in particular support is only ever described as associated with ch
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from keystage.rounding import round_half_up
@@ -50,6 +50,15 @@ def listing(items: Sequence[str]) -> str:
     """"Table 1", "Table 1 and Table 2", "Table 1, Table 2 and Table 3"."""
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def refs(labels: Sequence[str]) -> str:
+    """References to numbered items, grouped by kind: ["Table 1", "Table 2"] -> "Tables 1 and 2"."""
+    labels = list(labels)
+    kinds = {label.split(" ")[0] for label in labels}
+    if len(labels) < 2 or len(kinds) > 1:
+        return listing(labels)
+    return f"{labels[0].split(' ')[0]}s " + listing([label.split(" ", 1)[1] for label in labels])
 
 
 def capitalise(text: str) -> str:
@@ -108,9 +117,10 @@ def segments(points: Sequence[Point]) -> list[list[Point]]:
     return runs
 
 
-def trend(label: str, points: Sequence[Point], national: dict[int, float] | None = None) -> str:
+def trend(label: str | Mapping[str, str], points: Sequence[Point], national: Mapping[int, float] | None = None) -> str:
     """Sentences for how a percentage moved over the years, one per era, never joined across a break.
 
+    `label` names the measure, or maps each era to its own name (the headline measure changes with the era).
     "The percentage of pupils ... rose from 66% in 2017 to 68% in 2019, against 65% nationally."
     Across an era break: "... The measure changed in 2016, so figures before and after are not compared."
     """
@@ -124,10 +134,11 @@ def trend(label: str, points: Sequence[Point], national: dict[int, float] | None
                 f"{previous} and earlier."
             )
         first, last = run[0], run[-1]
+        name = label if isinstance(label, str) else label[first.era]
         if first.year == last.year:
-            text = f"{label} was {pct(last.value)} in {last.year}"
+            text = f"{name} was {pct(last.value)} in {last.year}"
         else:
-            text = movement(label, first.year, first.value, last.year, last.value)
+            text = movement(name, first.year, first.value, last.year, last.value)
         out.append(capitalise(text) + against(last.value, national.get(last.year), "nationally") + ".")
         previous = last.year
     return " ".join(out)

@@ -129,7 +129,7 @@ def load_unit(
         tables["attainment"] = la_attainment
     else:
         tables["attainment"] = tables["attainment"].assign(source="schools")
-    tables["case_studies"] = case_rows(measures, canonical, urns) if kind == "la" else _read(measures / "case_studies.parquet").iloc[0:0]
+    tables["case_studies"] = case_rows(measures, canonical, urns)
     years = report_years(tables["attainment"]["year"].tolist(), standards, first_year, last_year)
     return UnitData(
         kind=kind,
