@@ -243,3 +243,23 @@ def cohorts(
     except InputError as err:
         _fail(err)
     typer.echo(f"wrote {len(tables)} cohort tables to {out}")
+
+
+@app.command()
+def partnerships(
+    canonical: Annotated[Path, typer.Option(help="Folder of canonical tables written by ingest.")],
+    measures: Annotated[Path, typer.Option(help="Folder of measure tables written by measure.")],
+    out: Annotated[Path, typer.Option(help="Folder for the partnership tables.")],
+    targets: Annotated[Path | None, typer.Option(help="Targets CSV (la/partnership_targets.csv); optional.")] = None,
+    standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
+) -> None:
+    """Partnership stage: membership by year, difference in differences, aggregates, floor counts, targets."""
+    from keystage.errors import InputError
+    from keystage.partnership_stage import run_partnerships
+    from keystage.standards import load_standards
+
+    try:
+        tables = run_partnerships(canonical, measures, out, load_standards(standards), targets)
+    except InputError as err:
+        _fail(err)
+    typer.echo(f"wrote {len(tables)} partnership tables to {out}")

@@ -6,6 +6,7 @@ notebooks read only these files.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from keystage.measures.partnerships import (
     size_band_attainment,
     targets_vs_results,
 )
+from keystage.profiles import data_folder_urns
 from keystage.stages import read_canonical
 from keystage.standards import Standards
 from keystage.units import apply_lineage
@@ -56,6 +58,22 @@ def partnership_tables(tables: dict[str, pd.DataFrame], measures: dict[str, pd.D
     if targets is not None:
         out["targets"] = targets_vs_results(targets, att, standards)
     return out
+
+
+def data_folder_partnerships(data_dir: str | Path) -> dict[int, list[str]]:
+    """LA code -> ids of the partnerships in la/partnerships.csv with a member school in that LA (by URN or
+    series URN), read cheaply for listing the partnership reports when a workflow is parsed."""
+    path = Path(data_dir) / "la" / "partnerships.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+    members = pd.DataFrame([(r.get("partnership_id", ""), r.get("urn", "")) for r in rows], columns=["partnership_id", "urn"])
+    members = members[members["urn"].str.isdigit() & members["partnership_id"].ne("")].astype({"urn": "int64"})
+    schools = data_folder_urns(data_dir)
+    by_urn = pd.concat([schools[["urn", "la_code"]], schools[["series_urn", "la_code"]].rename(columns={"series_urn": "urn"})])
+    found = members.merge(by_urn.drop_duplicates(), on="urn")
+    return {int(la): sorted(set(g["partnership_id"])) for la, g in found.groupby("la_code")}
 
 
 def run_partnerships(canonical_dir: str | Path, measures_dir: str | Path, out_dir: str | Path, standards: Standards,

@@ -41,9 +41,9 @@ def la_school_urns(units: pd.DataFrame, lineage: pd.DataFrame | None, la_code: i
     return sorted(int(u) for u in la["urn"].unique())
 
 
-def data_folder_schools(data_dir: str | Path) -> dict[int, list[int]]:
-    """LA code -> series URNs of its schools, read cheaply from a data folder's KS2 URN/LEA columns and GIAS
-    links (for listing profile pages when a workflow is parsed); matches la_school_urns on the measures."""
+def data_folder_urns(data_dir: str | Path) -> pd.DataFrame:
+    """urn, la_code (of its latest KS2 file) and series_urn of every school in a data folder's KS2 files,
+    read cheaply from the URN/LEA columns and GIAS links (for listing reports when a workflow is parsed)."""
     latest: dict[int, tuple[int, int]] = {}
     for path in sorted(Path(data_dir).glob("ks2/*_ks2final.csv")):
         year = int(path.name[:4])
@@ -55,8 +55,13 @@ def data_folder_schools(data_dir: str | Path) -> dict[int, list[int]]:
     schools = pd.DataFrame([(u, la) for u, (_, la) in latest.items()], columns=["urn", "la_code"])
     links = sorted(Path(data_dir).glob("gias/links_*.csv"))
     lineage = resolve_lineage(read_links(links[0], Rejects()), schools["urn"])[0] if links else None
-    mapped = map_urns(schools, lineage)
-    return {int(la): sorted(int(u) for u in set(g["urn"])) for la, g in mapped.groupby("la_code")}
+    return schools.assign(series_urn=map_urns(schools, lineage)["urn"])
+
+
+def data_folder_schools(data_dir: str | Path) -> dict[int, list[int]]:
+    """LA code -> series URNs of its schools (the profiles la_school_urns lists once the measures exist)."""
+    found = data_folder_urns(data_dir)
+    return {int(la): sorted(int(u) for u in set(g["series_urn"])) for la, g in found.groupby("la_code")}
 
 
 def school_series(attainment: pd.DataFrame) -> pd.DataFrame:
