@@ -1,0 +1,138 @@
+# Partnership reports (one per partnership of an LA and an LA-wide summary, as HTML, PDF and DOCX) and a
+# profile page for every school of an LA (HTML only: one kernel writes them all, then one job renders them).
+# Partnerships and schools are listed when the workflow is parsed, cheaply, from the data folder's CSVs.
+
+from keystage.partnership_stage import data_folder_partnerships
+from keystage.profiles import data_folder_schools
+
+PWORK = config["work_dir"]  # the Snakefile defines WORK after including this file
+TARGETS = DATA / "la" / "partnership_targets.csv"
+PARTNERSHIPS = data_folder_partnerships(DATA)
+SCHOOLS = data_folder_schools(DATA)
+
+
+def partnership_reports(la):
+    """The manifests of an LA's partnership reports: the LA-wide summary and one per partnership."""
+    ids = PARTNERSHIPS.get(int(la), [])
+    return [f"{PWORK}/rendered/{la}/partnership-{pid}/report.json" for pid in (["all"] + ids if ids else [])]
+
+
+def profile_reports(la):
+    """The manifests of an LA's school profiles, one per school (series URN)."""
+    return [f"{PWORK}/rendered/{la}/school-{urn}/report.json" for urn in SCHOOLS.get(int(la), [])]
+
+
+REPORT_SETS.append(partnership_reports)
+REPORT_SETS.append(profile_reports)
+
+
+rule partnership_tables:
+    input:
+        canonical=f"{PWORK}/canonical",
+        measures=f"{PWORK}/measures",
+        standards=config["standards"],
+        targets=[str(TARGETS)] if TARGETS.is_file() else [],
+    output:
+        directory(f"{PWORK}/partnerships"),
+    params:
+        targets=f"--targets {TARGETS}" if TARGETS.is_file() else "",
+    log:
+        f"{PWORK}/logs/partnerships.log",
+    shell:
+        "keystage partnerships --canonical {input.canonical:q} --measures {input.measures:q} --out {output:q}"
+        " --standards {input.standards:q} {params.targets} > {log:q} 2>&1"
+
+
+rule partnership_parameters:
+    output:
+        f"{PWORK}/params/{{la}}/partnership-{{pid}}.yaml",
+    wildcard_constraints:
+        pid=r"[A-Za-z0-9_]+",
+    params:
+        values=lambda w: {"work_dir": PWORK, "la_code": int(w.la), "kind": "partnership", "unit_id": w.pid,
+                          "standards_path": config["standards"],
+                          "downloads_dir": f"{PWORK}/notebooks/{w.la}/partnership-{w.pid}_data"},
+    run:
+        write_parameters(params.values, output[0])
+
+
+rule narrate_partnership:
+    input:
+        notebook="analysis/partnership_report.py",
+        parameters=rules.partnership_parameters.output,
+        tables=rules.partnership_tables.output,
+        measures=f"{PWORK}/measures",
+        standards=config["standards"],
+    output:
+        notebook=f"{PWORK}/notebooks/{{la}}/partnership-{{pid}}.ipynb",
+        downloads=directory(f"{PWORK}/notebooks/{{la}}/partnership-{{pid}}_data"),
+    wildcard_constraints:
+        pid=r"[A-Za-z0-9_]+",
+    log:
+        f"{PWORK}/logs/narrate/{{la}}-partnership-{{pid}}.log",
+    shell:
+        "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+
+
+rule render_partnership:
+    input:
+        notebook=rules.narrate_partnership.output.notebook,
+        downloads=rules.narrate_partnership.output.downloads,
+    output:
+        f"{PWORK}/rendered/{{la}}/partnership-{{pid}}/report.json",
+    wildcard_constraints:
+        pid=r"[A-Za-z0-9_]+",
+    params:
+        engine=config["engine"],
+    log:
+        f"{PWORK}/logs/render/{{la}}-partnership-{{pid}}.log",
+    shell:
+        "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
+        " --engine {params.engine} > {log:q} 2>&1"
+
+
+rule profile_parameters:
+    output:
+        f"{PWORK}/params/{{la}}/profiles.yaml",
+    params:
+        values=lambda w: {"work_dir": PWORK, "la_code": int(w.la), "kind": "school", "unit_id": "all",
+                          "standards_path": config["standards"], "profiles_dir": f"{PWORK}/notebooks/{w.la}/profiles"},
+    run:
+        write_parameters(params.values, output[0])
+
+
+rule narrate_profiles:
+    input:
+        notebook="analysis/school_profile.py",
+        parameters=rules.profile_parameters.output,
+        tables=rules.partnership_tables.output,
+        measures=f"{PWORK}/measures",
+        canonical=f"{PWORK}/canonical",
+        standards=config["standards"],
+    output:
+        driver=f"{PWORK}/notebooks/{{la}}/profiles.ipynb",
+        notebooks=directory(f"{PWORK}/notebooks/{{la}}/profiles"),
+    log:
+        f"{PWORK}/logs/narrate/{{la}}-profiles.log",
+    shell:
+        "keystage narrate {input.notebook:q} {output.driver:q} -f {input.parameters:q} > {log:q} 2>&1"
+
+
+for _la in config["las"]:
+    rule:
+        name:
+            f"render_profiles_{_la}"
+        input:
+            notebooks=f"{PWORK}/notebooks/{_la}/profiles",
+        output:
+            profile_reports(_la),
+        params:
+            engine=config["engine"],
+        log:
+            f"{PWORK}/logs/render/{_la}-profiles.log",
+        run:
+            from keystage.render.engine import render_report
+
+            for manifest in output:
+                folder = Path(manifest).parent
+                render_report(Path(input.notebooks) / f"{folder.name}.ipynb", folder, engine=params.engine, html_only=True)
