@@ -1,0 +1,103 @@
+# Cohort tracking (KS2 -> KS4): the suppressed cohort tables, the LA's cohort report and one page per
+# primary school ("How our pupils did at secondary school"), each as HTML, PDF and DOCX.
+# Primaries are listed when the workflow is parsed, cheaply, from the data folder's la/pupils.csv.
+
+CWORK = config["work_dir"]  # the Snakefile defines WORK after including this file
+PUPILS = DATA / "la" / "pupils.csv"
+
+
+def cohort_primaries():
+    """KS2 LA code -> the sorted URNs of its primaries with pupils in la/pupils.csv ({} without the file)."""
+    found = {}
+    if PUPILS.is_file():
+        with PUPILS.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                la, urn = (row.get("ks2_la") or "").strip(), (row.get("ks2_urn") or "").strip()
+                if la.isdigit() and urn.isdigit():
+                    found.setdefault(int(la), set()).add(int(urn))
+    return {la: sorted(urns) for la, urns in found.items()}
+
+
+COHORT_PRIMARIES = cohort_primaries()
+
+
+def cohort_reports(la):
+    """The manifests of an LA's cohort reports: the LA report and one page per primary (none without pupils)."""
+    urns = COHORT_PRIMARIES.get(int(la), [])
+    pages = ["la"] + [f"school-{urn}" for urn in urns] if urns else []
+    return [f"{CWORK}/rendered/{la}/cohort/{page}/report.json" for page in pages]
+
+
+REPORT_SETS.append(cohort_reports)
+
+
+def cohort_parameters(wildcards):
+    """The papermill parameters of one cohort page: the LA report ("la") or a primary's page ("school-<urn>")."""
+    school = wildcards.page.removeprefix("school-") if wildcards.page != "la" else None
+    return {
+        "work_dir": CWORK,
+        "la_code": int(wildcards.la),
+        "kind": "school" if school else "cohort",
+        "unit_id": school or wildcards.la,
+        "standards_path": config["standards"],
+        "reports_dir": str(REPORTS_DIR),
+        "downloads_dir": f"{CWORK}/notebooks/{wildcards.la}/cohort/{wildcards.page}_data",
+    }
+
+
+rule cohort_tables:
+    input:
+        canonical=f"{CWORK}/canonical",
+        standards=config["standards"],
+    output:
+        directory(f"{CWORK}/cohorts"),
+    log:
+        f"{CWORK}/logs/cohorts.log",
+    shell:
+        "keystage cohorts --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
+
+
+rule cohort_parameters:
+    output:
+        f"{CWORK}/params/{{la}}/cohort/{{page}}.yaml",
+    wildcard_constraints:
+        page=r"la|school-\d+",
+    params:
+        values=cohort_parameters,
+    run:
+        write_parameters(params.values, output[0])
+
+
+rule narrate_cohort:
+    input:
+        notebook="analysis/cohort_report.py",
+        parameters=rules.cohort_parameters.output,
+        tables=rules.cohort_tables.output,
+        standards=config["standards"],
+        cover=lambda w: [str(p) for p in [REPORTS_DIR / w.la / "report.yaml"] if p.is_file()],
+    output:
+        notebook=f"{CWORK}/notebooks/{{la}}/cohort/{{page}}.ipynb",
+        downloads=directory(f"{CWORK}/notebooks/{{la}}/cohort/{{page}}_data"),
+    wildcard_constraints:
+        page=r"la|school-\d+",
+    log:
+        f"{CWORK}/logs/narrate/{{la}}-cohort-{{page}}.log",
+    shell:
+        "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+
+
+rule render_cohort:
+    input:
+        notebook=rules.narrate_cohort.output.notebook,
+        downloads=rules.narrate_cohort.output.downloads,
+    output:
+        f"{CWORK}/rendered/{{la}}/cohort/{{page}}/report.json",
+    wildcard_constraints:
+        page=r"la|school-\d+",
+    params:
+        engine=config["engine"],
+    log:
+        f"{CWORK}/logs/render/{{la}}-cohort-{{page}}.log",
+    shell:
+        "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
+        " --engine {params.engine} > {log:q} 2>&1"
