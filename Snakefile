@@ -10,6 +10,7 @@ configfile: "config/config.yaml"
 validate(config, "config/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/cohort.smk"
 include: "workflow/rules/partnerships.smk"
 
 wildcard_constraints:
