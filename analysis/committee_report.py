@@ -20,8 +20,8 @@ last_year = None
 downloads_dir = "out/demo/downloads/la-701"
 
 # %%
-from keystage.present import sections
-from keystage.present.show import open_report
+from keystage.present import sections  # noqa: E402 (after the parameters cell)
+from keystage.present.show import open_report  # noqa: E402
 
 report = open_report(work_dir, reports_dir, standards_path, la_code, kind, unit_id, first_year, last_year, downloads_dir)
 ctx = report.ctx

@@ -35,7 +35,13 @@ from keystage.standards import DisclosureRules, Standards
 
 MISSING = "\u2013"  # en dash: no figure for this cell
 NOT_AVAILABLE = "not available"
-SUBJECT_NAMES = {"eng": "English", "read": "reading", "writ": "writing", "mat": "maths", "gps": "grammar, punctuation and spelling"}
+SUBJECT_NAMES = {
+    "eng": "English",
+    "read": "reading",
+    "writ": "writing",
+    "mat": "maths",
+    "gps": "grammar, punctuation and spelling",
+}
 ERA_TERMS = {
     "levels_em": ("% Level 4+", "% Level 5+", "E&M"),
     "levels_rwm": ("% Level 4+", "% Level 5+", "RWM"),
@@ -122,7 +128,9 @@ class Context:
                 out.append((era, [year]))
         return out
 
-    def table(self, key: str, caption: str, tidy: pd.DataFrame, display: Callable[[pd.DataFrame], pd.DataFrame], **spec: Any) -> Table:
+    def table(
+        self, key: str, caption: str, tidy: pd.DataFrame, display: Callable[[pd.DataFrame], pd.DataFrame], **spec: Any
+    ) -> Table:
         """Suppress and check `tidy`, then number it and lay it out with `display`.
 
         `spec`: counts (pupil count columns), percents (percentage -> pupil denominator column),
@@ -130,7 +138,9 @@ class Context:
         """
         safe = protect(tidy, self.standards.disclosure, spec.get("counts", ()), spec.get("percents", {}), spec.get("linked"))
         number = self.numbering.next_table(key, caption)
-        return Table(key, number, caption, display(safe), safe, spec.get("filters", {}), spec.get("indicators", []), spec.get("note"))
+        return Table(
+            key, number, caption, display(safe), safe, spec.get("filters", {}), spec.get("indicators", []), spec.get("note")
+        )
 
     def figure(self, key: str, caption: str, alt: str, fig: plt.Figure) -> Figure:
         """Number a chart and keep its PNG with caption and alternative text."""
@@ -181,7 +191,9 @@ def signed(value: object) -> str:
     return f"{whole:+.0f}" if whole else "0"
 
 
-def by_year(rows: dict[str, dict[int, str]], years: Sequence[int], first: str, extra: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+def by_year(
+    rows: dict[str, dict[int, str]], years: Sequence[int], first: str, extra: dict[str, dict[str, str]] | None = None
+) -> pd.DataFrame:
     """A display table with one row per label and one column per year (plus any extra columns)."""
     data = {first: list(rows)}
     for year in years:
@@ -192,7 +204,7 @@ def by_year(rows: dict[str, dict[int, str]], years: Sequence[int], first: str, e
 
 
 def span(years: Sequence[int]) -> str:
-    """"2016 to 2019", or "2019" for one year."""
+    """ "2016 to 2019", or "2019" for one year."""
     return str(years[0]) if len(years) == 1 else f"{years[0]} to {years[-1]}"
 
 
@@ -229,7 +241,7 @@ def value_of(rows: pd.DataFrame, measure: str, year: int, column: str = "value")
 
 
 def headline_label(standards: Standards, era: str) -> str:
-    """"the percentage of pupils meeting the expected standard in reading, writing and maths"."""
+    """ "the percentage of pupils meeting the expected standard in reading, writing and maths"."""
     label = standards.eras[era].headline_label.removeprefix("% ").replace("Level 4+", "reaching Level 4 or above")
     return f"the percentage of pupils {label}"
 
@@ -338,12 +350,14 @@ def attainment(ctx: Context) -> list[Block]:
 
 def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str, years: list[int]) -> list[Block]:
     """Tables of one era: expected/Level 4 (headline) with comparators, higher, and progress."""
-    expected, higher, short = ERA_TERMS[era]
+    short = ERA_TERMS[era][2]
     subjects = subjects_of(ctx.standards, era)
-    rows = measure_rows(att, [*subjects, "headline", *[s + "_higher" for s in subjects], "higher", *progress_measures(ctx.standards, era)], years)
+    rows = measure_rows(
+        att, [*subjects, "headline", *[s + "_higher" for s in subjects], "higher", *progress_measures(ctx.standards, era)], years
+    )
     la_rows = measure_rows(la, ["headline", "higher"], years)
     out: list[Block] = []
-    for level, suffix, label in ((expected, "", "headline"), (higher, "_higher", "higher")):
+    for suffix, label in (("", "headline"), ("_higher", "higher")):
         key = f"{label}-{era}"
         tidy = pd.DataFrame({"year": years})
         tidy["pupils"] = [value_of(rows, label, y, "denominator") for y in years]
@@ -376,7 +390,10 @@ def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str,
         notes = []
         published = att[(att["year"].isin(years)) & (att["measure"] == label) & (att.get("source", "") == PUBLISHED)]
         if not published.empty:
-            notes.append(f"{', '.join(map(str, sorted(published['year'])))}: DfE's published figure for {ctx.name}; no school-level file was read for that year.")
+            notes.append(
+                f"{', '.join(map(str, sorted(published['year'])))}: DfE's published figure for {ctx.name}; "
+                "no school-level file was read for that year."
+            )
         if ctx.is_la and any(n == f"{label}_sn_mean" for n, _ in comps):
             notes.append("Statistical neighbours: the mean of the published figures of the LAs DfE lists as most similar.")
         out.append(
@@ -407,7 +424,10 @@ def _attainment_caption(ctx: Context, era: str, label: str, years: list[int]) ->
     if label == "higher":
         per_subject = "at the higher standard" if era == "expected" else "reaching Level 5+"
     combined = "English and maths" if era == "levels_em" else "reading, writing and maths"
-    return f"Percentage of pupils {per_subject} in each subject and in {combined} combined ({ERA_TERMS[era][2]}), {ctx.name} and comparators, {span(years)}"
+    return (
+        f"Percentage of pupils {per_subject} in each subject and in {combined} combined ({ERA_TERMS[era][2]}), "
+        f"{ctx.name} and comparators, {span(years)}"
+    )
 
 
 def _progress_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int], progress: list[str]) -> Table:
@@ -425,7 +445,7 @@ def _progress_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int]
             name = SUBJECT_NAMES[m.split("_")[0]].capitalize()
             for column, heading in ((m, name), (m + "_national", f"National {SUBJECT_NAMES[m.split('_')[0]]}")):
                 cells = safe[column].map(lambda v: shown(v, 1 if scores else 0))
-                table[heading] = [NOT_AVAILABLE if y in unavailable else c for y, c in zip(safe["year"], cells)]
+                table[heading] = [NOT_AVAILABLE if y in unavailable else c for y, c in zip(safe["year"], cells, strict=True)]
         return table
 
     what = "Average progress score" if scores else "Percentage of pupils making two levels of progress"
@@ -445,7 +465,7 @@ def _progress_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int]
 def _headline_points(att: pd.DataFrame, standards: Standards, years: Sequence[int], column: str = "value") -> list[say.Point]:
     """The headline series as sentence points (year, value, era)."""
     rows = att[(att["measure"] == "headline") & att["year"].isin(years)].sort_values("year")
-    return [say.Point(int(y), float(v), standards.year_eras[int(y)]) for y, v in zip(rows["year"], rows[column])]
+    return [say.Point(int(y), float(v), standards.year_eras[int(y)]) for y, v in zip(rows["year"], rows[column], strict=True)]
 
 
 def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
@@ -457,7 +477,7 @@ def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
     series.append(("National", _headline_points(att, ctx.standards, ctx.unit.years, "national")))
     fig, ax = plt.subplots()
     order = {y: i for i, y in enumerate(ctx.standards.years)}
-    for colour, (name, points) in zip(PALETTE, series):
+    for colour, (name, points) in zip(PALETTE, series, strict=False):
         runs = [r for run in say.segments(points) for r in _consecutive(run, order)]
         for i, run in enumerate(runs):
             ax.plot([p.year for p in run], [p.value for p in run], marker="o", color=colour, label=name if i == 0 else None)
@@ -469,7 +489,8 @@ def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
     for year in breaks:
         ax.axvline(year - 0.5, color="grey", linestyle="--", linewidth=1)
     labels = "; ".join(f"{headline_label(ctx.standards, e)} ({span(ys)})" for e, ys in ctx.eras())
-    caption = f"Headline attainment, {say.listing([name if name != 'National' else 'national' for name, _ in series])}, {span(ctx.unit.years)}"
+    names = say.listing([name if name != "National" else "national" for name, _ in series])
+    caption = f"Headline attainment, {names}, {span(ctx.unit.years)}"
     described = ". ".join(
         f"{name}: " + ", ".join(f"{say.pct(p.value)} in {p.year}" for p in points) for name, points in series if points
     )
@@ -493,7 +514,6 @@ def _consecutive(run: list[say.Point], order: dict[int, int]) -> list[list[say.P
 def _attainment_sentences(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> str:
     """Trend, standing against comparators and (for an LA) rank, all for the headline measure."""
     last = ctx.unit.years[-1]
-    era = ctx.standards.year_eras[last]
     points = _headline_points(att, ctx.standards, ctx.unit.years)
     national = {p.year: p.value for p in _headline_points(att, ctx.standards, ctx.unit.years, "national")}
     refs = say.refs([ctx.numbering.ref(f"{k}-{e}") for e, _ in ctx.eras() for k in ("headline", "higher")])
@@ -514,7 +534,10 @@ def _attainment_sentences(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> 
                 ("the mean of its statistical neighbours", value_of(rows, "headline", last, "sn_mean")),
             ]
         else:
-            comps = [(f"the {ctx.unit.la_name} figure", value_of(measure_rows(la, ["headline"], [last]), "headline", last)), national_now]
+            comps = [
+                (f"the {ctx.unit.la_name} figure", value_of(measure_rows(la, ["headline"], [last]), "headline", last)),
+                national_now,
+            ]
         text.append(say.standing(ctx.name, last, value, comps))
         if ctx.is_la:
             quartile = rows["quartile"].get(("headline", last), "")
@@ -548,14 +571,16 @@ def floor(ctx: Context) -> list[Block]:
 
 
 def _floor_heading(ctx: Context, counts: pd.DataFrame, year: int) -> str:
-    """"2019 (65%)", with "LA rule" after 2019."""
+    """ "2019 (65%)", with "LA rule" after 2019."""
     own = counts.at[year, "rule_source"] != ctx.standards.floor(2019).source
     return f"{year} ({shown(counts.at[year, 'threshold'])}%{', LA rule' if own else ''})"
 
 
 def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int]) -> Table:
     """Table 3: schools assessed, below on attainment, below the floor "(n)", excluded, by year."""
-    tidy = counts.loc[years].reset_index()[["year", "threshold", "n_assessed", "n_below_attainment", "n_lifted", "n_below_floor", "n_not_available", "n_excluded"]]
+    tidy = counts.loc[years].reset_index()[
+        ["year", "threshold", "n_assessed", "n_below_attainment", "n_lifted", "n_below_floor", "n_not_available", "n_excluded"]
+    ]
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
         table = safe.set_index("year")
@@ -573,7 +598,9 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
             "Schools assessed": {y: shown(table.at[y, "n_assessed"]) for y in years},
             "Below the attainment threshold": {y: shown(table.at[y, "n_below_attainment"]) for y in years},
             "Below the floor standard (n)": below,
-            f"Excluded (fewer than {ctx.standards.floor(years[-1]).min_cohort} pupils)": {y: shown(table.at[y, "n_excluded"]) for y in years},
+            f"Excluded (fewer than {ctx.standards.floor(years[-1]).min_cohort} pupils)": {
+                y: shown(table.at[y, "n_excluded"]) for y in years
+            },
         }
         out = by_year(rows, years, "Schools")
         return out.rename(columns={str(y): heads[y] for y in years})
@@ -642,7 +669,9 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
     """Table 4: number and % of schools at the threshold or above, % of schools in each change band, mean change."""
     threshold = shown(ctx.standards.distribution_threshold)
     short = ERA_TERMS[era][2]
-    tidy = dist.loc[years].reset_index()[["year", "n_schools", "n_at_or_above", "pct_at_or_above", "n_with_change", "mean_change"]]
+    tidy = dist.loc[years].reset_index()[
+        ["year", "n_schools", "n_at_or_above", "pct_at_or_above", "n_with_change", "mean_change"]
+    ]
     labels = [b.label for b in ctx.standards.change_bands]
     wide = bands[bands["year"].isin(years)].pivot_table(index="year", columns="band", values="pct", aggfunc="first")
     for label in labels:
@@ -663,7 +692,8 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
 
     return ctx.table(
         f"distribution-{era}",
-        f"Schools in {ctx.name} at {threshold}% or more on the headline measure ({short}), and the change in each school's result, {span(years)}",
+        f"Schools in {ctx.name} at {threshold}% or more on the headline measure ({short}), "
+        f"and the change in each school's result, {span(years)}",
         tidy,
         display,
         indicators=[
@@ -685,7 +715,10 @@ def _distribution_sentences(ctx: Context, dist: pd.DataFrame, bands: pd.DataFram
     if last not in dist.index:
         return ""
     refs = say.refs([ctx.numbering.ref(f"distribution-{e}") for e, ys in ctx.eras() if any(y in dist.index for y in ys)])
-    text = [f"{refs} {'show' if refs.startswith('Tables') else 'shows'} how many schools reached {threshold}% or more on the headline measure."]
+    text = [
+        f"{refs} {'show' if refs.startswith('Tables') else 'shows'} how many schools reached {threshold}% or more "
+        "on the headline measure."
+    ]
     text.append(
         f"In {last}, {say.count(int(dist.at[last, 'n_at_or_above']), 'school')} ({say.pct(dist.at[last, 'pct_at_or_above'])} "
         f"of the {int(dist.at[last, 'n_schools'])} with a result) reached {threshold}% or more."
@@ -694,12 +727,18 @@ def _distribution_sentences(ctx: Context, dist: pd.DataFrame, bands: pd.DataFram
     prev = dist.at[last, "n_with_change"]
     if not now.empty and prev:
         bands_ = ctx.standards.change_bands
-        ups = [b.label for a, b in zip(bands_, bands_[1:]) if a.upper is not None and a.upper > 0 and b.label in now.index][:2]
+        ups = [
+            b.label
+            for a, b in zip(bands_, bands_[1:], strict=False)
+            if a.upper is not None and a.upper > 0 and b.label in now.index
+        ][:2]
         declined = bands_[0].label
         tail = f"; {say.pct(now.at[declined, 'pct'])} {declined}" if declined in now.index else ""
         if ups:
             first, *rest = ups
-            improved = f"{say.pct(now.at[first, 'cum_pct'])} of schools improved their headline result by {first} percentage points"
+            improved = (
+                f"{say.pct(now.at[first, 'cum_pct'])} of schools improved their headline result by {first} percentage points"
+            )
             improved += "".join(f" and {say.pct(now.at[b, 'cum_pct'])} by {b}" for b in rest)
             text.append(f"Between {previous_year(ctx.standards, last)} and {last}, {improved}{tail}.")
     return " ".join(text)
@@ -719,12 +758,16 @@ def closing_gap(ctx: Context) -> list[Block]:
         years = [y for y in years if ctx.standards.year_eras[y] == era]
         first, last = years[0], years[-1]
         text = [
-            f"{ctx.numbering.ref(f'gap-{era}')} compares disadvantaged pupils ({definition(ctx.standards, era)}) with all other pupils."
+            f"{ctx.numbering.ref(f'gap-{era}')} compares disadvantaged pupils ({definition(ctx.standards, era)}) "
+            "with all other pupils."
         ]
-        text.append(say.gap_trend(ctx.name, first, gaps.at[first, "gap"], last, gaps.at[last, "gap"], gaps.at[last, "national_gap"]))
+        text.append(
+            say.gap_trend(ctx.name, first, gaps.at[first, "gap"], last, gaps.at[last, "gap"], gaps.at[last, "national_gap"])
+        )
         text.append(
             f"In {last}, disadvantaged pupils in {say.count(int(gaps.at[last, 'n_match_national']), 'school')} of the "
-            f"{int(gaps.at[last, 'n_schools_disadv'])} with a published figure did as well as or better than all pupils nationally "
+            f"{int(gaps.at[last, 'n_schools_disadv'])} with a published figure did as well as or better than "
+            "all pupils nationally "
             f"({say.pct(gaps.at[last, 'national_all'])})."
         )
         blocks.append(Text(" ".join(text)))
@@ -733,7 +776,18 @@ def closing_gap(ctx: Context) -> list[Block]:
 
 def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> Table:
     """Table 5: % at the headline for disadvantaged and other pupils and the gap, by year, with national for the last year."""
-    cols = ["disadv_pct", "disadv_denominator", "other_pct", "other_denominator", "gap", "national_disadv", "national_other", "national_gap", "n_schools_disadv", "n_match_national"]
+    cols = [
+        "disadv_pct",
+        "disadv_denominator",
+        "other_pct",
+        "other_denominator",
+        "gap",
+        "national_disadv",
+        "national_other",
+        "national_gap",
+        "n_schools_disadv",
+        "n_match_national",
+    ]
     tidy = gaps.loc[years].reset_index()[["year", *cols]]
     short = ERA_TERMS[era][2]
     last = years[-1]
@@ -757,7 +811,8 @@ def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> 
 
     return ctx.table(
         f"gap-{era}",
-        f"Headline attainment ({short}) of disadvantaged and other pupils in {ctx.name}, {span(years)}; disadvantaged: {definition(ctx.standards, era)}",
+        f"Headline attainment ({short}) of disadvantaged and other pupils in {ctx.name}, {span(years)}; "
+        f"disadvantaged: {definition(ctx.standards, era)}",
         tidy,
         display,
         counts=["disadv_denominator", "other_denominator"],
@@ -794,7 +849,9 @@ def support(ctx: Context) -> list[Block]:
     blocks: list[Block] = [ctx.heading(3, "Support deployed")]
     year = support_year(ctx)
     if year is None:
-        return blocks + [Text(f"No records of school-improvement support were supplied for {ctx.name}, so this section is omitted.")]
+        return blocks + [
+            Text(f"No records of school-improvement support were supplied for {ctx.name}, so this section is omitted.")
+        ]
     officer = ctx.narrative("support")
     if officer:
         blocks.append(Text(officer))
@@ -809,9 +866,12 @@ def support(ctx: Context) -> list[Block]:
         f = fit.iloc[0]
         blocks.append(
             Text(
-                f"{ctx.numbering.ref('support-scatter')} sets each school's days of support in {academic(year)} against the change in its "
+                f"{ctx.numbering.ref('support-scatter')} sets each school's days of support in {academic(year)} "
+                "against the change in its "
                 f"headline result in {year}, with the fitted line and its confidence band. "
-                + say.association(int(f["n"]), f["slope"], f["slope_lower"], f["slope_upper"], f["confidence"], "the headline result")
+                + say.association(
+                    int(f["n"]), f["slope"], f["slope_lower"], f["slope_upper"], f["confidence"], "the headline result"
+                )
             )
         )
     blocks.append(ctx.heading(3, "Support and improvement"))
@@ -830,7 +890,9 @@ def _support_groups(ctx: Context, year: int) -> dict[str, str]:
     before = previous_year(ctx.standards, year)
     return {
         "all schools": f"All {ctx.name} schools",
-        "below floor previous year": f"Schools below the floor in {before}" if before else "Schools below the floor the previous year",
+        "below floor previous year": f"Schools below the floor in {before}"
+        if before
+        else "Schools below the floor the previous year",
         "improved by threshold": f"Schools improved by {shown(ctx.standards.support.improved_pp)} pp or more",
     }
 
@@ -840,14 +902,38 @@ def _support_table(ctx: Context, summary: pd.DataFrame, year: int) -> Table:
     groups = _support_groups(ctx, year)
     tidy = summary.reindex(list(groups)).reset_index().rename(columns={"index": "group"})
     tidy["year"] = year
-    tidy = tidy[["year", "group", "n_schools", "n_supported", "days_total", "days_statutory", "days_purchased", "mean_days_per_school", "mean_change", "diff_vs_unit"]]
+    tidy = tidy[
+        [
+            "year",
+            "group",
+            "n_schools",
+            "n_supported",
+            "days_total",
+            "days_statutory",
+            "days_purchased",
+            "mean_days_per_school",
+            "mean_change",
+            "diff_vs_unit",
+        ]
+    ]
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
         t = safe.set_index("group")
-        out = {"": ["Days of support (schools supported)", "Average days per school", "Statutory days", "Purchased days", "Mean change in headline result (pp)", f"Difference from the {ctx.name} mean (pp)"]}
+        out = {
+            "": [
+                "Days of support (schools supported)",
+                "Average days per school",
+                "Statutory days",
+                "Purchased days",
+                "Mean change in headline result (pp)",
+                f"Difference from the {ctx.name} mean (pp)",
+            ]
+        }
         for key, heading in groups.items():
             out[heading] = [
-                f"{shown(t.at[key, 'days_total'], 1)} ({say.count(int(t.at[key, 'n_supported']), 'school')})" if not pd.isna(t.at[key, "n_supported"]) else MISSING,
+                f"{shown(t.at[key, 'days_total'], 1)} ({say.count(int(t.at[key, 'n_supported']), 'school')})"
+                if not pd.isna(t.at[key, "n_supported"])
+                else MISSING,
                 shown(t.at[key, "mean_days_per_school"], 1),
                 shown(t.at[key, "days_statutory"], 1),
                 shown(t.at[key, "days_purchased"], 1),
@@ -872,7 +958,8 @@ def _support_table(ctx: Context, summary: pd.DataFrame, year: int) -> Table:
             Indicator("mean_change", "Mean change in headline result (pp)", "", 1),
             Indicator("diff_vs_unit", "Difference from the unit's mean change (pp)", "", 1),
         ],
-        note=f"Average per school: over all schools in the group, supported or not. The improved group is defined by its result in {year}, after the support.",
+        note="Average per school: over all schools in the group, supported or not. "
+        f"The improved group is defined by its result in {year}, after the support.",
     )
 
 
@@ -895,7 +982,8 @@ def _support_sentences(ctx: Context, summary: pd.DataFrame, year: int) -> str:
     if "improved by threshold" in summary.index and summary.at["improved by threshold", "n_schools"] > 0:
         i = summary.loc["improved by threshold"]
         text.append(
-            f"The {say.count(int(i['n_schools']), 'school')} that improved by {shown(ctx.standards.support.improved_pp)} percentage points "
+            f"The {say.count(int(i['n_schools']), 'school')} that improved by "
+            f"{shown(ctx.standards.support.improved_pp)} percentage points "
             f"or more had received on average {shown(i['mean_days_per_school'], 1)} days each, "
             f"{shown(i['days_purchased'] / i['n_schools'], 1)} of them purchased."
         )
@@ -915,7 +1003,14 @@ def support_figure(ctx: Context, year: int) -> Figure:
     fig, ax = plt.subplots()
     ax.scatter(points["days_total"], points["change_1y"], s=14, alpha=0.6, color=PALETTE[0], label="School")
     if not band.empty:
-        ax.fill_between(band["x"], band["lower"], band["upper"], color=PALETTE[1], alpha=0.25, label=f"{say.whole(fit['confidence'] * 100)}% confidence band")
+        ax.fill_between(
+            band["x"],
+            band["lower"],
+            band["upper"],
+            color=PALETTE[1],
+            alpha=0.25,
+            label=f"{say.whole(fit['confidence'] * 100)}% confidence band",
+        )
         ax.plot(band["x"], band["fit"], color=PALETTE[5], label="Fitted line")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(f"Days of support, {academic(year)}")
@@ -923,13 +1018,15 @@ def support_figure(ctx: Context, year: int) -> Figure:
     ax.legend(frameon=False)
     caption = f"Days of support in {academic(year)} and the change in each school's headline result in {year}, {ctx.name}"
     line = (
-        f"The fitted line rises by {shown(fit['slope'], 1)} percentage points per day (from {signed(fit['intercept'])} at no days)"
+        f"The fitted line changes by {shown(fit['slope'], 1)} percentage points per day "
+        f"(from {signed(fit['intercept'])} at no days)"
         if not say.missing(fit["slope"])
         else "Too few schools to fit a line"
     )
     alt = (
         f"Scatter chart of {len(points)} {ctx.name} schools: days of support from 0 to {shown(points['days_total'].max(), 1)} "
-        f"against the change in the headline result from {signed(points['change_1y'].min())} to {signed(points['change_1y'].max())} "
+        f"against the change in the headline result from {signed(points['change_1y'].min())} "
+        f"to {signed(points['change_1y'].max())} "
         f"percentage points; {say.count(int((points['days_total'] > 0).sum()), 'school')} had support. {line}."
     )
     return ctx.figure("support-scatter", caption, alt, fig)
@@ -950,23 +1047,29 @@ def _band_table(ctx: Context, year: int, measure: str) -> Table:
     name = "headline result" if measure == "headline" else f"{SUBJECT_NAMES[measure]} result"
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame({f"Change in {name} (pp)": safe["band"].map(band_ranges(ctx.standards)), "Schools": safe["n_band"].map(shown)})
+        out = pd.DataFrame(
+            {f"Change in {name} (pp)": safe["band"].map(band_ranges(ctx.standards)), "Schools": safe["n_band"].map(shown)}
+        )
         for k in kinds:
             out[f"% with {k.removeprefix('kind: ')}" + (" support" if k.startswith("kind") else "")] = safe[k].map(shown)
         return out
 
     return ctx.table(
         f"bands-{measure}",
-        f"Schools by change in their {name} between {previous_year(ctx.standards, year)} and {year}, and the % that had support in {academic(year)}, {ctx.name}",
+        f"Schools by change in their {name} between {previous_year(ctx.standards, year)} and {year}, "
+        f"and the % that had support in {academic(year)}, {ctx.name}",
         tidy,
         display,
         filters={"band": "Change band"},
-        indicators=[Indicator("n_band", "Schools in the band", "", 0), *[Indicator(k, f"% of schools with {k}", "%", 1) for k in kinds]],
+        indicators=[
+            Indicator("n_band", "Schools in the band", "", 0),
+            *[Indicator(k, f"% of schools with {k}", "%", 1) for k in kinds],
+        ],
     )
 
 
 def _band_sentence(ctx: Context, year: int, measure: str, kinds: list[str], subject: str) -> str:
-    """"Of the 22 schools whose ... improved by 20 or more, 68% had ...", for the top band and for schools that declined."""
+    """ "Of the 22 schools whose ... improved by 20 or more, 68% had ...", for the top band and for schools that declined."""
     rows = ctx.unit.table("support_by_band")
     rows = rows[(rows["year"] == year) & (rows["measure"] == measure)].set_index(["band", "support"])
     top, declined = ctx.standards.change_bands[-1].label, ctx.standards.change_bands[0].label
@@ -995,8 +1098,16 @@ def describe_support(kind: str) -> str:
 
 
 SUBJECTS = {
-    "maths": ("Mathematics", {"levels_em": ["mat"], "levels_rwm": ["mat"], "expected": ["mat"]}, ["team: Mathematics", "subscription: Core provision (maths)"]),
-    "english": ("English", {"levels_em": ["eng"], "levels_rwm": ["read", "writ"], "expected": ["read", "writ"]}, ["team: English", "subscription: Core provision (English)"]),
+    "maths": (
+        "Mathematics",
+        {"levels_em": ["mat"], "levels_rwm": ["mat"], "expected": ["mat"]},
+        ["team: Mathematics", "subscription: Core provision (maths)"],
+    ),
+    "english": (
+        "English",
+        {"levels_em": ["eng"], "levels_rwm": ["read", "writ"], "expected": ["read", "writ"]},
+        ["team: English", "subscription: Core provision (English)"],
+    ),
 }
 
 
@@ -1010,9 +1121,16 @@ def subject(ctx: Context, name: str) -> list[Block]:
     last = ctx.unit.years[-1]
     era = ctx.standards.year_eras[last]
     points = {m: [p for p in _points(att, m, ctx.standards, ctx.unit.years) if m in by_era[p.era]] for m in by_era[era]}
-    national = {m: dict(zip(att.loc[att["measure"] == m, "year"], att.loc[att["measure"] == m, "national"])) for m in by_era[era]}
+    national = {
+        m: dict(zip(att.loc[att["measure"] == m, "year"], att.loc[att["measure"] == m, "national"], strict=True))
+        for m in by_era[era]
+    }
     text = [
-        say.trend({e: f"The percentage of {ctx.name} pupils {ERA_VERB[e]} in {SUBJECT_NAMES[m]}" for e, _ in ctx.eras()}, points[m], national[m])
+        say.trend(
+            {e: f"The percentage of {ctx.name} pupils {ERA_VERB[e]} in {SUBJECT_NAMES[m]}" for e, _ in ctx.eras()},
+            points[m],
+            national[m],
+        )
         for m in by_era[era]
         if points[m]
     ]
@@ -1028,13 +1146,17 @@ def subject(ctx: Context, name: str) -> list[Block]:
     return blocks
 
 
-ERA_VERB = {"levels_em": "reaching Level 4 or above", "levels_rwm": "reaching Level 4 or above", "expected": "meeting the expected standard"}
+ERA_VERB = {
+    "levels_em": "reaching Level 4 or above",
+    "levels_rwm": "reaching Level 4 or above",
+    "expected": "meeting the expected standard",
+}
 
 
 def _points(att: pd.DataFrame, measure: str, standards: Standards, years: Sequence[int]) -> list[say.Point]:
     """One measure's series as sentence points."""
     rows = att[(att["measure"] == measure) & att["year"].isin(years)].sort_values("year")
-    return [say.Point(int(y), float(v), standards.year_eras[int(y)]) for y, v in zip(rows["year"], rows["value"])]
+    return [say.Point(int(y), float(v), standards.year_eras[int(y)]) for y, v in zip(rows["year"], rows["value"], strict=True)]
 
 
 def _subject_table(ctx: Context, att: pd.DataFrame, title: str, measures: list[str], era: str, years: list[int]) -> Table:
@@ -1045,7 +1167,11 @@ def _subject_table(ctx: Context, att: pd.DataFrame, title: str, measures: list[s
     lines = []
     for m in measures:
         name = SUBJECT_NAMES[m].capitalize()
-        lines += [(m, f"{name}: {expected}", 0), (m + "_higher", f"{name}: {higher}", 0), (m + progress, f"{name}: {'progress score' if scores else '% two levels of progress'}", 1 if scores else 0)]
+        lines += [
+            (m, f"{name}: {expected}", 0),
+            (m + "_higher", f"{name}: {higher}", 0),
+            (m + progress, f"{name}: {'progress score' if scores else '% two levels of progress'}", 1 if scores else 0),
+        ]
     rows = measure_rows(att, [m for m, _, _ in lines] + ["eligible"], years)
     lines = [line for line in lines if any((line[0], y) in rows.index for y in years)]
     tidy = pd.DataFrame({"year": years, "pupils": [value_of(rows, "eligible", y) for y in years]})
@@ -1059,8 +1185,13 @@ def _subject_table(ctx: Context, att: pd.DataFrame, title: str, measures: list[s
         t = safe.set_index("year")
         table = {}
         for m, label, dp in lines:
-            table[label] = {y: NOT_AVAILABLE if m.endswith(progress) and y in unavailable else shown(t.at[y, m], dp) for y in years}
-        national = {label: NOT_AVAILABLE if m.endswith(progress) and last in unavailable else shown(t.at[last, m + "_national"], dp) for m, label, dp in lines}
+            table[label] = {
+                y: NOT_AVAILABLE if m.endswith(progress) and y in unavailable else shown(t.at[y, m], dp) for y in years
+            }
+        national = {
+            label: NOT_AVAILABLE if m.endswith(progress) and last in unavailable else shown(t.at[last, m + "_national"], dp)
+            for m, label, dp in lines
+        }
         return by_year(table, years, title, {f"National {last}": national})
 
     pcts = [m for m, _, _ in lines if not m.endswith("_prog")]
@@ -1072,7 +1203,11 @@ def _subject_table(ctx: Context, att: pd.DataFrame, title: str, measures: list[s
         counts=["pupils"],
         percents={m: "pupils" for m in pcts},
         indicators=[Indicator("pupils", "Eligible pupils", "", 0)]
-        + [Indicator(c, c.replace("_", " "), "" if c.split("_national")[0].endswith("_prog") else "%", 1) for c in tidy.columns if c not in ("year", "pupils")],
+        + [
+            Indicator(c, c.replace("_", " "), "" if c.split("_national")[0].endswith("_prog") else "%", 1)
+            for c in tidy.columns
+            if c not in ("year", "pupils")
+        ],
     )
 
 
@@ -1099,7 +1234,10 @@ def corporate(ctx: Context) -> list[Block]:
         items = "\n".join(f"- **{c.get('label', '')}:** {c.get('value', '')}" for c in ctx.config.corporate)
         blocks.append(Text(f"## Corporate or legal information\n\n**Links to the Corporate Strategy**\n\n{items}"))
     if ctx.config.impact_assessments:
-        parts = [f"**{n}. {a.get('heading', '')}**\n\n{n}.1 {a.get('text', '')}" for n, a in enumerate(ctx.config.impact_assessments, start=1)]
+        parts = [
+            f"**{n}. {a.get('heading', '')}**\n\n{n}.1 {a.get('text', '')}"
+            for n, a in enumerate(ctx.config.impact_assessments, start=1)
+        ]
         blocks.append(Text("## Impact assessments\n\n" + "\n\n".join(parts)))
     return blocks
 
@@ -1114,7 +1252,12 @@ def case_studies(ctx: Context) -> list[Block]:
     if cases.empty:
         return blocks + [Text(f"No case studies were supplied for {ctx.name}, so this appendix is omitted.")]
     ids = list(dict.fromkeys(cases.sort_values("case_id", key=lambda s: s.str.len() * 1000 + s.rank(method="dense"))["case_id"]))
-    blocks.append(Text(f"The {say.count(len(ids), 'case study', 'case studies')} below follow named schools through the years of this report."))
+    blocks.append(
+        Text(
+            f"The {say.count(len(ids), 'case study', 'case studies')} below follow named schools "
+            "through the years of this report."
+        )
+    )
     for case_id in ids:
         rows = cases[cases["case_id"] == case_id]
         title = str(rows["title"].iloc[0])
@@ -1132,8 +1275,16 @@ def case_studies(ctx: Context) -> list[Block]:
 def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era: str, years: list[int]) -> Table:
     """One case study's figures by year; percentages suppressed for a cohort under the minimum group size."""
     subjects = subjects_of(ctx.standards, era)
-    tidy = rows[rows["year"].isin(years)].sort_values("year")[["year", "cohort", "headline", *subjects, "floor_status", "support_days"]].reset_index(drop=True)
-    tidy["floor_status"] = tidy["floor_status"].map(lambda s: "; ".join(part.split(": ", 1)[-1] for part in str(s).split("; ")) if rows["case_id"].size and ";" not in str(s) else s)
+    tidy = (
+        rows[rows["year"].isin(years)]
+        .sort_values("year")[["year", "cohort", "headline", *subjects, "floor_status", "support_days"]]
+        .reset_index(drop=True)
+    )
+    tidy["floor_status"] = tidy["floor_status"].map(
+        lambda s: (
+            "; ".join(part.split(": ", 1)[-1] for part in str(s).split("; ")) if rows["case_id"].size and ";" not in str(s) else s
+        )
+    )
     short = ERA_TERMS[era][2]
     level = ERA_TERMS[era][0]
 
@@ -1155,7 +1306,11 @@ def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era:
         counts=["cohort"],
         percents={c: "cohort" for c in ["headline", *subjects]},
         filters={"floor_status": "Floor standard status"},
-        indicators=[Indicator("cohort", "Pupils in the cohort", "", 0), *[Indicator(c, f"% {c}", "%", 1) for c in ["headline", *subjects]], Indicator("support_days", "Days of support", "", 1)],
+        indicators=[
+            Indicator("cohort", "Pupils in the cohort", "", 0),
+            *[Indicator(c, f"% {c}", "%", 1) for c in ["headline", *subjects]],
+            Indicator("support_days", "Days of support", "", 1),
+        ],
     )
 
 
@@ -1164,7 +1319,14 @@ def data_notes(ctx: Context) -> list[Block]:
     rules, floor_rule = ctx.standards.disclosure, ctx.standards.floor(ctx.unit.years[-1])
     files = ctx.unit.canonical.get("provenance", pd.DataFrame({"file": []}))["file"].astype(str)
     groups = files.str.split("/").str[0].value_counts().sort_index()
-    kinds = {"ks2": "KS2 school performance tables (DfE)", "ks4": "KS4 school performance tables (DfE)", "lait": "LA benchmarks and statistical neighbours (DfE LAIT)", "gias": "establishments and links (GIAS)", "meta": "LA and region codes", "la": f"{ctx.unit.la_name}'s own records (districts, support, subscriptions, case studies)"}
+    kinds = {
+        "ks2": "KS2 school performance tables (DfE)",
+        "ks4": "KS4 school performance tables (DfE)",
+        "lait": "LA benchmarks and statistical neighbours (DfE LAIT)",
+        "gias": "establishments and links (GIAS)",
+        "meta": "LA and region codes",
+        "la": f"{ctx.unit.la_name}'s own records (districts, support, subscriptions, case studies)",
+    }
     sources = "\n".join(f"- {kinds.get(g, g)}: {say.count(int(n), 'file')}" for g, n in groups.items())
     eras = "\n".join(
         f"- {span(years)}: headline {ctx.standards.eras[e].headline_label}; higher {ctx.standards.eras[e].higher_label}; "
@@ -1174,16 +1336,18 @@ def data_notes(ctx: Context) -> list[Block]:
     text = [
         "## Appendix B: Data notes",
         f"**Sources.** The figures are computed from these input files (Appendix C lists each with its SHA-256):\n\n{sources}",
-        f"**Definitions.** A year is the calendar year of the May tests ({ctx.unit.years[-1]} is the academic year {academic(ctx.unit.years[-1])}). "
-        f"Percentages for {ctx.name} are pupil-weighted: the pupils reaching a standard in all its schools over all their eligible pupils, "
-        "not an average of school percentages. National figures are DfE's for all state-funded schools.",
+        f"**Definitions.** A year is the calendar year of the May tests ({ctx.unit.years[-1]} is the academic year "
+        f"{academic(ctx.unit.years[-1])}). "
+        f"Percentages for {ctx.name} are pupil-weighted: the pupils reaching a standard in all its schools over all "
+        "their eligible pupils, not an average of school percentages. National figures are DfE's for all state-funded schools.",
         f"**Eras.**\n\n{eras}",
-        f"**Exclusions.** Values a school did not publish (suppressed, not applicable or missing) are left out of both numerator and "
-        f"denominator. Schools with fewer than {floor_rule.min_cohort} eligible pupils are excluded from the floor standard. "
-        "A school that converted to an academy is followed as one series across its old and new URNs.",
-        f"**Suppression.** Percentages resting on fewer than {rules.min_group} pupils and counts of pupils from 1 to {rules.min_count - 1} are "
-        f"suppressed and shown as \u201c{rules.symbol}\u201d, with a further cell hidden wherever a hidden one could be worked out from a total. "
-        f"Counts of schools are not suppressed: they describe schools, not pupils. \u201c{MISSING}\u201d means no figure exists for that cell.",
+        "**Exclusions.** Values a school did not publish (suppressed, not applicable or missing) are left out of both "
+        f"numerator and denominator. Schools with fewer than {floor_rule.min_cohort} eligible pupils are excluded from the "
+        "floor standard. A school that converted to an academy is followed as one series across its old and new URNs.",
+        f"**Suppression.** Percentages resting on fewer than {rules.min_group} pupils and counts of pupils from 1 to "
+        f"{rules.min_count - 1} are suppressed and shown as \u201c{rules.symbol}\u201d, with a further cell hidden wherever "
+        "a hidden one could be worked out from a total. Counts of schools are not suppressed: they describe schools, "
+        f"not pupils. \u201c{MISSING}\u201d means no figure exists for that cell.",
         "**Rounding.** Percentages are rounded half up to whole numbers for display (the downloads keep one decimal); differences are "
         "computed before rounding, so a difference can differ by one from the difference of the rounded figures.",
     ]
@@ -1192,7 +1356,12 @@ def data_notes(ctx: Context) -> list[Block]:
     if rejects.empty:
         blocks.append(Text("**Rejected values.** No value in the input files was rejected."))
     else:
-        blocks.append(Text(f"**Rejected values.** Values that could not be used were set aside and counted rather than dropped; {ctx.numbering.captions.get('rejects', 'the table below')} summarises them."))
+        blocks.append(
+            Text(
+                "**Rejected values.** Values that could not be used were set aside and counted rather than dropped; "
+                f"Table {ctx.numbering.tables + 1} summarises them."
+            )
+        )
         tidy = rejects.rename(columns={"File": "file", "Reason": "reason", "Values": "values"}).assign(year=ctx.unit.years[-1])
         blocks.append(
             ctx.table(

@@ -42,12 +42,12 @@ def ordinal(n: int) -> str:
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
-    """"1 school", "3 schools"."""
+    """ "1 school", "3 schools"."""
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def listing(items: Sequence[str]) -> str:
-    """"Table 1", "Table 1 and Table 2", "Table 1, Table 2 and Table 3"."""
+    """ "Table 1", "Table 1 and Table 2", "Table 1, Table 2 and Table 3"."""
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -67,7 +67,7 @@ def capitalise(text: str) -> str:
 
 
 def movement(label: str, first_year: int, first: float, last_year: int, last: float) -> str:
-    """"<label> rose from 66% in 2017 to 68% in 2019" (or fell, or stayed at), judged on the displayed values."""
+    """ "<label> rose from 66% in 2017 to 68% in 2019" (or fell, or stayed at), judged on the displayed values."""
     a, b = pct(first), pct(last)
     if a == b:
         return f"{label} stayed at {b} between {first_year} and {last_year}"
@@ -76,7 +76,7 @@ def movement(label: str, first_year: int, first: float, last_year: int, last: fl
 
 
 def numbers(label: str, first_year: int, first: int, last_year: int, last: int) -> str:
-    """"<label> fell from 16 in 2017 to 15 in 2019" (or rose, or stayed at) for whole counts."""
+    """ "<label> fell from 16 in 2017 to 15 in 2019" (or rose, or stayed at) for whole counts."""
     if first == last:
         return f"{label} stayed at {last} between {first_year} and {last_year}"
     verb = "rose" if last > first else "fell"
@@ -84,12 +84,12 @@ def numbers(label: str, first_year: int, first: int, last_year: int, last: int) 
 
 
 def against(value: float, comparator: float | None, where: str) -> str:
-    """", against 65% nationally" (empty when the comparator is missing)."""
+    """ ", against 65% nationally" (empty when the comparator is missing)."""
     return "" if missing(comparator) else f", against {pct(comparator)} {where}"
 
 
 def comparison(value: float, comparator: float, name: str) -> str:
-    """"4 percentage points above the national figure (64%)", "in line with ..." when the difference rounds to 0."""
+    """ "4 percentage points above the national figure (64%)", "in line with ..." when the difference rounds to 0."""
     diff = value - comparator
     if whole(diff) == 0:
         return f"in line with {name} ({pct(comparator)})"
@@ -145,13 +145,13 @@ def trend(label: str | Mapping[str, str], points: Sequence[Point], national: Map
 
 
 def standing(unit: str, year: int, value: float, comparators: Sequence[tuple[str, float | None]]) -> str:
-    """"In 2019 Wessex's 68% was 4 percentage points above the national figure (64%) and in line with ..."."""
+    """ "In 2019 Wessex's 68% was 4 percentage points above the national figure (64%) and in line with ..."."""
     parts = [comparison(value, c, name) for name, c in comparators if not missing(c)]
     return f"In {year} {unit}'s {pct(value)} was {listing(parts)}." if parts else ""
 
 
 def rank(unit: str, year: int, position: float, n_las: float, quartile: str) -> str:
-    """"In 2019 Wessex ranked 32nd of 152 local authorities (quartile A, the highest quarter)."""
+    """ "In 2019 Wessex ranked 32nd of 152 local authorities (quartile A, the highest quarter)."""
     if missing(position) or missing(n_las):
         return ""
     quarter = {"A": "the highest quarter", "B": "the second quarter", "C": "the third quarter", "D": "the lowest quarter"}
@@ -160,7 +160,7 @@ def rank(unit: str, year: int, position: float, n_las: float, quartile: str) -> 
 
 
 def gap_trend(unit: str, first_year: int, first: float, last_year: int, last: float, national: float | None) -> str:
-    """"The gap narrowed from 29 to 23 percentage points between 2009 and 2012, against 17 nationally in 2012." """
+    """ "The gap narrowed from 29 to 23 percentage points between 2009 and 2012, against 17 nationally in 2012." """
     a, b = whole(first), whole(last)
     if first_year == last_year:
         text = f"In {last_year} the gap in {unit} was {pp(last)}"
@@ -174,7 +174,7 @@ def gap_trend(unit: str, first_year: int, first: float, last_year: int, last: fl
 
 
 def share_of_band(n_band: int, band: str, subject: str, pct_with: float, support: str) -> str:
-    """"Of the 22 schools whose maths result improved by 20 or more percentage points, 68% had support from ..." """
+    """ "Of the 22 schools whose maths result improved by 20 or more percentage points, 68% had support from ..." """
     if n_band == 0:
         return f"No school's {subject} result fell in the band \u201c{band}\u201d."
     return f"Of the {count(n_band, 'school')} whose {subject} result changed by \u201c{band}\u201d, {pct(pct_with)} {support}."

@@ -37,10 +37,20 @@ def ees_table(table: Table, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     unit = ctx.unit
     if unit.kind == "la":
         level = "Local authority"
-        geography = {"region_name": unit.region_name, "old_la_code": str(unit.la_code), "new_la_code": "", "la_name": unit.la_name}
+        geography = {
+            "region_name": unit.region_name,
+            "old_la_code": str(unit.la_code),
+            "new_la_code": "",
+            "la_name": unit.la_name,
+        }
     else:
         level = "Local authority district"
-        geography = {"old_la_code": str(unit.la_code), "la_name": unit.la_name, "lad_code": slug(unit.unit_id), "lad_name": unit.unit_name}
+        geography = {
+            "old_la_code": str(unit.la_code),
+            "la_name": unit.la_name,
+            "lad_code": slug(unit.unit_id),
+            "lad_name": unit.unit_name,
+        }
     frame = table.data.copy()
     symbol = ctx.standards.disclosure.symbol
     status = pd.DataFrame(index=frame.index)

@@ -66,8 +66,8 @@ def with_published(attainment: pd.DataFrame, comparators: pd.DataFrame, la_code:
     """An LA's attainment rows, adding DfE's published value for each (year, measure) with no school-based one."""
     attainment = attainment.assign(source="schools")
     mine = comparators[comparators["la_code"] == la_code]
-    have = set(zip(attainment["year"], attainment["measure"]))
-    extra = mine[[(y, m) not in have for y, m in zip(mine["year"], mine["measure"])]]
+    have = set(zip(attainment["year"], attainment["measure"], strict=True))
+    extra = mine[[(y, m) not in have for y, m in zip(mine["year"], mine["measure"], strict=True)]]
     extra = extra[extra["la_published"].notna()]
     if extra.empty:
         return attainment

@@ -1,0 +1,324 @@
+"""Report sections on a tiny hand-built unit: table values, rounding, suppression, era split, numbering without gaps."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from keystage.present import sections
+from keystage.present.sections import Context, Figure, Table, Text
+from keystage.present.unit import PUBLISHED, UnitData, report_years, with_published
+from keystage.reportconfig import default_config
+from keystage.standards import load_standards
+
+STANDARDS = load_standards()
+SUBJECTS = ["read", "writ", "mat"]
+
+
+def attainment_rows(values: dict[tuple[int, str], tuple[float, float]], national: dict[tuple[int, str], float]) -> pd.DataFrame:
+    """Attainment rows for LA 999: (year, measure) -> (value, pupils), with national figures."""
+    rows = []
+    for (year, measure), (value, pupils) in values.items():
+        rows.append(
+            {
+                "unit_type": "la",
+                "unit_id": "999",
+                "year": year,
+                "era": STANDARDS.year_eras[year],
+                "measure": measure,
+                "kind": "mean" if measure.endswith("_prog") else "pct",
+                "numerator": value * pupils / 100,
+                "denominator": pupils,
+                "value": value,
+                "national": national.get((year, measure), np.nan),
+                "diff_national": value - national.get((year, measure), np.nan),
+                "diff_region": np.nan,
+                "diff_sn_mean": np.nan,
+                "region": np.nan,
+                "sn_mean": np.nan,
+                "la_published": np.nan,
+                "rank": np.nan,
+                "n_las": np.nan,
+                "quartile": None,
+                "source": "schools",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def floor_counts(years: list[int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": years,
+            "rule_source": [STANDARDS.floor(y).source for y in years],
+            "threshold": 65.0,
+            "n_assessed": 20,
+            "n_excluded": 2,
+            "n_below_attainment": [6, 5][: len(years)],
+            "n_lifted": [4, 0][: len(years)],
+            "n_below_floor": [2, 0][: len(years)],
+            "n_not_available": [0, 5][: len(years)],
+        }
+    )
+
+
+def gaps(years: list[int], disadv_pupils: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": years,
+            "era": [STANDARDS.year_eras[y] for y in years],
+            "definition": "disadvantaged",
+            "disadv_numerator": np.nan,
+            "disadv_denominator": disadv_pupils,
+            "disadv_pct": [50.0, 75.0][: len(years)],
+            "other_numerator": np.nan,
+            "other_denominator": 100.0,
+            "other_pct": [72.5, 70.4][: len(years)],
+            "gap": [22.5, -4.6][: len(years)],
+            "national_disadv": 47.0,
+            "national_other": 67.0,
+            "national_gap": 20.0,
+            "national_all": 61.0,
+            "n_schools_disadv": 10,
+            "n_match_national": 3,
+            "pct_match_national": 30.0,
+        }
+    )
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+
+
+def make_unit(years: list[int], attainment: pd.DataFrame, gap: pd.DataFrame | None = None) -> UnitData:
+    distribution = pd.DataFrame(
+        {
+            "year": years,
+            "threshold": 80.0,
+            "n_schools": 20,
+            "n_at_or_above": 5,
+            "pct_at_or_above": 25.0,
+            "n_with_change": 20,
+            "mean_change": 1.5,
+        }
+    )
+    bands = pd.DataFrame(
+        [
+            {
+                "year": y,
+                "measure": "headline",
+                "band": b.label,
+                "band_order": i,
+                "n_schools": 4,
+                "pct": 20.0,
+                "cum_n": 4 * (5 - i),
+                "cum_pct": 20.0 * (5 - i),
+            }
+            for y in years
+            for i, b in enumerate(STANDARDS.change_bands)
+        ]
+    )
+    tables = {
+        "attainment": attainment,
+        "floor_counts": floor_counts(years),
+        "distribution": distribution,
+        "change_bands": bands,
+        "gaps": gap if gap is not None else gaps(years, [40.0] * len(years)),
+        "support_summary": empty(["year", "group", "days_total"]),
+        "support_by_band": empty(["year", "measure", "band", "support", "n_band", "pct_with"]),
+        "support_fit": empty(["year"]),
+        "support_band": empty(["year"]),
+        "school_changes": empty(["urn", "year", "measure", "change_1y"]),
+        "floor_schools": empty(["urn", "year"]),
+        "case_studies": empty(["case_id", "title", "year"]),
+    }
+    return UnitData(
+        kind="la",
+        la_code=999,
+        la_name="Testshire",
+        unit_id="999",
+        unit_name="Testshire",
+        years=years,
+        tables=tables,
+        la_attainment=attainment,
+        national=pd.DataFrame(),
+        schools=pd.DataFrame({"urn": [1], "la_code": [999], "name": ["A"], "la_name": ["Testshire"]}),
+    )
+
+
+def expected_era_unit() -> UnitData:
+    values, national = {}, {}
+    for year, headline in ((2023, 62.5), (2024, 64.5)):
+        values[(year, "headline")] = (headline, 200.0)
+        values[(year, "higher")] = (9.5, 200.0)
+        national[(year, "headline")] = 62.4 if year == 2024 else 59.0
+        national[(year, "higher")] = 8.0
+        for s, v in zip(SUBJECTS, (70.5, 71.49, 72.0), strict=True):
+            values[(year, s)] = (v, 200.0)
+            values[(year, f"{s}_higher")] = (20.0, 200.0)
+        if year == 2023:
+            for s in SUBJECTS:
+                values[(year, f"{s}_prog")] = (0.45, 200.0)
+                national[(year, f"{s}_prog")] = 0.0
+    return make_unit([2023, 2024], attainment_rows(values, national))
+
+
+def context(unit: UnitData, tmp_path: Path) -> Context:
+    return Context(unit, STANDARDS, default_config(tmp_path, "Testshire"))
+
+
+def tables_of(blocks: list) -> list[Table]:
+    return [b for b in blocks if isinstance(b, Table)]
+
+
+def test_headline_table_rounds_half_up_and_differences_before_rounding(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    blocks = sections.attainment(ctx)
+    headline = tables_of(blocks)[0]
+    assert headline.number == 1 and headline.key == "headline-expected"
+    row = headline.display.set_index("Year").loc["2024"]
+    # 64.5 -> 65 (half up; Python's round gives 64); reading 70.5 -> 71; writing 71.49 -> 71
+    assert (row["RWM"], row["Reading"], row["Writing"], row["Maths"], row["National RWM"]) == ("65", "71", "71", "72", "62")
+    # the difference is 64.5 - 62.4 = 2.1 -> +2, not the 65 - 62 = 3 of the rounded figures
+    assert row["Difference from national (pp)"] == "+2"
+    assert headline.display.set_index("Year").loc["2023", "Difference from national (pp)"] == "+4"  # 62.5 - 59.0 = 3.5 -> 4
+
+
+def test_progress_not_available_for_2024(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    progress = [t for t in tables_of(sections.attainment(ctx)) if t.key.startswith("progress")][0]
+    table = progress.display.set_index("Year")
+    assert table.loc["2023", "Reading"] == "0.5"  # 0.45 -> 0.5 half up
+    assert table.loc["2024", "Reading"] == "not available"
+
+
+def test_trend_sentence_and_figure_alt_state_the_numbers(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    blocks = sections.attainment(ctx)
+    figure = [b for b in blocks if isinstance(b, Figure)][0]
+    assert "Testshire: 63% in 2023, 65% in 2024" in figure.alt
+    assert figure.png.startswith(b"\x89PNG")
+    text = blocks[-1].markdown
+    assert "rose from 63% in 2023 to 65% in 2024, against 62% nationally" in text
+    assert "Tables 1 and 2 show" in text and "Figure 1" in text
+
+
+def test_floor_table_heading_n_and_not_available(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    table = tables_of(sections.floor(ctx))[0]
+    assert list(table.display.columns) == ["Schools", "2023 (65%, LA rule)", "2024 (65%, LA rule)"]
+    below = table.display.set_index("Schools").loc["Below the floor standard (n)"]
+    assert below.tolist() == ["2 (4)", "not available"]
+
+
+def test_gap_table_suppresses_small_groups(tmp_path: Path) -> None:
+    unit = expected_era_unit()
+    unit.tables["gaps"] = gaps([2023, 2024], [40.0, 4.0])  # 4 disadvantaged pupils in 2024: under 6
+    ctx = context(unit, tmp_path)
+    table = tables_of(sections.closing_gap(ctx))[0]
+    shown = table.display.set_index("% RWM")
+    assert shown.loc["Disadvantaged", "2023"] == "50" and shown.loc["Gap (pp)", "2023"] == "23"  # 22.5 -> 23
+    assert shown.loc["Disadvantaged", "2024"] == "c"
+    assert shown.loc["Gap (pp)", "2024"] == "c"  # the gap would give the hidden figure away
+    assert shown.loc["Other pupils", "2024"] == "70"
+    assert table.data.loc[1, "disadv_pct"] == "c"
+    assert "disadvantaged: FSM in the last six years" in table.caption
+
+
+def test_published_rows_pass_disclosure_unchanged() -> None:
+    rules = STANDARDS.disclosure
+    tidy = pd.DataFrame({"year": [2016, 2017], "pupils": [np.nan, 4.0], "headline": [59.0, 50.0]})
+    out = sections.protect(tidy, rules, ["pupils"], {"headline": "pupils"})
+    assert out.loc[0, "headline"] == 59.0  # DfE's published figure, no pupil count: left as published
+    assert out.loc[1, "headline"] == "c"
+
+
+def test_distribution_bands_are_ranges(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    blocks = sections.other_measures(ctx)
+    labels = tables_of(blocks)[0].display.iloc[:, 0].tolist()
+    assert "Change on previous year: 10 to under 20 (% of schools)" in labels
+    assert "Change on previous year: more than 5 to under 10 (% of schools)" in labels
+    # cum_pct of "more than 5" is 20 x 3 = 60, of "10 or more" 20 x 2 = 40
+    assert (
+        "60% of schools improved their headline result by more than 5 percentage points and 40% by 10 or more"
+        in blocks[-1].markdown
+    )
+
+
+def test_each_era_gets_its_own_table(tmp_path: Path) -> None:
+    values = {(2015, "headline"): (80.0, 100.0), (2016, "headline"): (55.0, 100.0)}
+    national = {(2015, "headline"): 80.0, (2016, "headline"): 53.0}
+    unit = make_unit([2015, 2016], attainment_rows(values, national))
+    ctx = context(unit, tmp_path)
+    blocks = sections.attainment(ctx)
+    keys = [t.key for t in tables_of(blocks)]
+    assert keys[:2] == ["headline-levels_rwm", "higher-levels_rwm"] and "headline-expected" in keys
+    assert "The measure changed in 2016" in blocks[-1].markdown
+
+
+def test_numbering_has_no_gaps_and_references_resolve(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    blocks = []
+    for build in (
+        sections.purpose,
+        sections.what_is_measured,
+        sections.attainment,
+        sections.floor,
+        sections.other_measures,
+        sections.closing_gap,
+        sections.support,
+        lambda c: sections.subject(c, "maths"),
+        sections.conclusions,
+        sections.implications,
+        sections.case_studies,
+    ):
+        blocks += build(ctx)
+    numbers = [t.number for t in tables_of(blocks)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    text = "\n".join(b.markdown if isinstance(b, Text) else b.markdown() if isinstance(b, Table) else "" for b in blocks)
+    captions = re.findall(r"\*\*Table (\d+):", text)
+    assert captions == [str(n) for n in numbers]
+    for ref in re.findall(r"Tables? (\d+)", text):
+        assert int(ref) <= len(numbers)
+    assert "No records of school-improvement support" in text
+    assert "### 3.1 Support deployed" in text and "### 3.2 Mathematics" in text  # subsections renumber when one is omitted
+    assert "5.1 There are no financial implications" in text
+
+
+def test_with_published_fills_a_missing_year() -> None:
+    att = attainment_rows({(2017, "headline"): (65.65, 100.0)}, {(2017, "headline"): 61.0}).drop(columns="source")
+    comparators = pd.DataFrame(
+        {
+            "la_code": [999, 999],
+            "year": [2016, 2017],
+            "measure": ["headline", "headline"],
+            "la_published": [59.0, 66.0],
+            "national": [53.0, 61.0],
+            "region": [np.nan] * 2,
+            "sn_mean": [np.nan] * 2,
+        }
+    )
+    out = with_published(att, comparators, 999).set_index("year")
+    assert out.loc[2016, "value"] == 59.0 and out.loc[2016, "source"] == PUBLISHED
+    assert out.loc[2016, "diff_national"] == 6.0
+    assert out.loc[2017, "value"] == 65.65 and out.loc[2017, "source"] == "schools"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (None, None, [2018, 2019, 2022, 2023]),
+        (2017, 2019, [2017, 2018, 2019]),
+        (None, 2019, [2016, 2017, 2018, 2019]),
+        (2019, None, [2019, 2022, 2023]),
+    ],
+)
+def test_report_years(first: int | None, last: int | None, expected: list[int]) -> None:
+    # defaults: the last year with data, and the four test years up to it (2020 and 2021 had no tests)
+    available = [2015, 2016, 2017, 2019, 2018, 2022, 2023, 2019, 2030]  # 2030 is not a configured year
+    assert report_years(available, STANDARDS, first, last) == expected
