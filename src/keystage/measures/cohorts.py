@@ -183,9 +183,19 @@ def destination_matrix(flags: pd.DataFrame, disclosure: DisclosureRules) -> pd.D
     columns = list(counts.columns)
     counts["pupils"] = counts[columns].sum(axis=1)
     counts.loc[TOTAL] = counts.sum(axis=0)
+    return _suppress(counts, disclosure, check=False, counts=columns, row_total="pupils", total_row=TOTAL)
+
+
+def _suppress(table: pd.DataFrame, disclosure: DisclosureRules, check: bool = True, **spec: object) -> pd.DataFrame:
+    """keystage.disclosure.suppress under group_rules, with hidden cells as NaN. Zeros are kept out of the
+    suppression (hiding a zero protects nothing when the reader knows the cell is empty) and shown as 0;
+    `check` proves the published table safe with assert_safe."""
     rules = group_rules(disclosure)
-    spec = {"counts": columns, "row_total": "pupils", "total_row": TOTAL}
-    return _unsymbol(suppress(counts, rules, **spec), rules.symbol)
+    zero = table.eq(0)
+    hidden = suppress(table.mask(zero), rules, **spec).mask(zero, 0.0)
+    if check:
+        assert_safe(hidden, rules, **spec)
+    return _unsymbol(hidden, rules.symbol)
 
 
 def destinations(flags: pd.DataFrame, disclosure: DisclosureRules) -> dict[str, pd.DataFrame]:
@@ -277,11 +287,7 @@ def _suppressed_counts(
 ) -> pd.DataFrame:
     """Suppress the count columns of a table whose last row is the total "all"; a row whose `denominator`
     count is hidden loses its percentages too."""
-    rules = group_rules(disclosure)
-    spec = {"counts": counts, "row_total": row_total, "total_row": TOTAL}
-    hidden = suppress(table, rules, **spec)
-    assert_safe(hidden, rules, **spec)
-    out = _unsymbol(hidden, rules.symbol)
+    out = _suppress(table, disclosure, counts=counts, row_total=row_total, total_row=TOTAL)
     pct = [c for c in out.columns if "_pct" in c or c.startswith("pct_")]
     out.loc[out[denominator].isna(), pct] = np.nan
     return out
