@@ -1,0 +1,138 @@
+"""Build the demo's cohort outputs (tables, the LA report and one primary's page) and scan every file written
+for pupil identifiers and for any group under the minimum size left visible."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from keystage.cohort_stage import run_cohorts
+from keystage.disclosure import problems
+from keystage.ingest import ingest
+from keystage.measures.cohorts import destination_matrix, group_rules, load_cohort_rules, pupil_flags
+from keystage.narrate import narrate
+from keystage.render.engine import render_report
+from keystage.standards import load_standards
+from keystage.synth import write_demo
+
+REPO = Path(__file__).resolve().parents[1]
+RULES = load_standards().disclosure
+COUNT_COLUMNS = ("pupils", "not_traced", "traced")
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo data, its canonical tables and cohort tables, the LA cohort report and one school page, rendered."""
+    root = tmp_path_factory.mktemp("cohort")
+    data, work = root / "data", root / "work"
+    write_demo(data, scale="la", seed=2013)
+    ingest(data, work / "canonical")
+    run_cohorts(work / "canonical", work / "cohorts")
+    urn = int(pd.read_parquet(work / "cohorts" / "schools.parquet")["ks2_urn"].iloc[0])
+    for page, kind, unit in (("la", "cohort", "701"), (f"school-{urn}", "school", str(urn))):
+        params = {"work_dir": str(work), "la_code": 701, "kind": kind, "unit_id": unit,
+                  "standards_path": str(REPO / "config" / "standards.yaml"), "reports_dir": str(REPO / "config" / "reports"),
+                  "downloads_dir": str(work / "notebooks" / f"{page}_data")}
+        nb = narrate(REPO / "analysis" / "cohort_report.py", work / "notebooks" / f"{page}.ipynb", params, cwd=REPO)
+        render_report(nb, work / "rendered" / page, engine="pandoc", data_dir=work / "notebooks" / f"{page}_data")
+    return {"data": data, "work": work}
+
+
+def file_text(path: Path) -> str:
+    """Everything a reader of the file could see, as text."""
+    if path.suffix == ".pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    if path.suffix == ".docx":
+        document = docx.Document(str(path))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).to_csv(index=False)
+    if path.suffix == ".png":
+        return ""
+    return path.read_text(encoding="utf-8")
+
+
+def published_files(work: Path) -> list[Path]:
+    return sorted(p for folder in ("cohorts", "notebooks", "rendered") for p in (work / folder).rglob("*") if p.is_file())
+
+
+def test_no_pupil_identifier_in_any_file(build):
+    ids = set(pd.read_csv(build["data"] / "la" / "pupils.csv", dtype=str)["pupil_id"])
+    files = published_files(build["work"])
+    assert {p.suffix for p in files} >= {".parquet", ".ipynb", ".html", ".pdf", ".docx", ".csv"}
+    for path in files:
+        found = ids & set(re.findall(r"[A-Za-z0-9_]+", file_text(path)))
+        assert not found, f"{path} holds pupil ids {sorted(found)[:3]}"
+
+
+def test_no_pupil_rows_in_cohort_tables(build):
+    pupils = pd.read_csv(build["data"] / "la" / "pupils.csv")
+    for path in (build["work"] / "cohorts").glob("*.parquet"):
+        columns = set(pd.read_parquet(path).columns)
+        assert not columns & {"pupil_id", "ks2_read_score", "ks4_eng_grade", "ks2_writ_ta"}, path
+        assert len(pd.read_parquet(path)) < len(pupils) / 5, path
+
+
+def small_visible(values: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return values[(numbers >= 1) & (numbers < RULES.min_group)]
+
+
+def test_no_visible_count_under_the_minimum_in_tables_or_csv(build):
+    work = build["work"]
+    checked = 0
+    for path in [*(work / "cohorts").glob("*.parquet"), *(work / "rendered").rglob("*.csv")]:
+        table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str)
+        for column in [c for c in COUNT_COLUMNS if c in table.columns]:
+            checked += 1
+            assert small_visible(table[column]).empty, f"{path.name}: {column} shows {small_visible(table[column]).tolist()[:5]}"
+    assert checked >= 8
+
+
+def test_percentages_only_where_the_group_is_big_enough(build):
+    cohorts = build["work"] / "cohorts"
+    for name in ("destinations", "secondaries", "moved_together"):
+        table = pd.read_parquet(cohorts / f"{name}.parquet")
+        shown = table[table["pct_em4"].notna()]
+        assert (shown["pupils"] >= RULES.min_group).all(), name
+    schools = pd.read_parquet(cohorts / "schools.parquet")
+    shown = schools[schools["ks4_pct_rwm_em4"].notna()]
+    assert (shown["pupils"] >= RULES.min_group).all()
+
+
+def test_feeder_by_secondary_matrix_is_safe(build):
+    """The full primary x secondary matrix of one cohort passes disclosure.problems (no cell recoverable)."""
+    pupils = pd.read_parquet(build["work"] / "canonical" / "pupils.parquet")
+    flags = pupil_flags(pupils, load_cohort_rules())
+    cohort = flags[flags["cohort"] == "2017"]
+    matrix = destination_matrix(cohort, RULES)
+    dest = cohort["ks4_urn"].astype(str).where(cohort["traced"], "not_traced")
+    raw = cohort.assign(dest=dest).groupby(["ks2_urn", "dest"]).size().unstack()
+    raw.index = raw.index.astype(str)
+    raw.loc["all"] = raw.sum()
+    present = raw.reindex(index=matrix.index, columns=matrix.columns).notna()
+    present["pupils"] = True
+    published = matrix.astype(object).mask(matrix.isna() & present, RULES.symbol)
+    assert (published == RULES.symbol).sum().sum() > 100
+    columns = [c for c in matrix.columns if c != "pupils"]
+    assert problems(published, group_rules(RULES), counts=columns, row_total="pupils", total_row="all") == []
+
+
+def test_reports_carry_the_npd_disclaimer_and_kinds(build):
+    rendered = build["work"] / "rendered"
+    kinds = set()
+    for manifest in rendered.glob("*/report.json"):
+        meta = json.loads(manifest.read_text(encoding="utf-8"))["meta"]
+        kinds.add(meta["kind"])
+        html = (manifest.parent / "index.html").read_text(encoding="utf-8")
+        assert "The Data Controller of the NPD is the Department for Education (DfE)" in html
+        pdf = " ".join(file_text(next(manifest.parent.glob("*.pdf"))).split())
+        assert "does not accept responsibility for any inferences or conclusions derived from the NPD data" in pdf
+    assert kinds == {"cohort", "school"}
