@@ -32,6 +32,7 @@ from keystage.opendata import Indicator, ees_frame, ees_meta, write_ees
 from keystage.present.charts import figure_output, use_house_style
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import profile_href
+from keystage.render.engine import report_slug
 from keystage.rounding import round_half_up
 from keystage.stages import read_canonical
 from keystage.standards import load_standards
@@ -90,6 +91,9 @@ members = pd.DataFrame({
     "Size band": spells["urn"].map(sizes["size_band"]).fillna("not known")})
 if not single:
     members = members.groupby(["Partnership", "Type"], sort=True).size().reset_index(name="Schools")
+    report_of = dict(zip(spells["partnership_name"], spells["partnership_id"]))
+    members["Partnership"] = [f"[{n}](../{report_slug({'kind': 'partnership', 'unit_id': report_of[n], 'year': year})}/index.html)"
+                              for n in members["Partnership"]]
 display(Markdown("## 1 Members\n\n" + captioned_table(number.next_table("members", ""), "Member schools and when they joined"
                  if single else "Partnerships and their member schools (all memberships, past and present)", members,
                  note="A school that converted to an academy is listed once, under all its URNs.")))

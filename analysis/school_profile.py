@@ -32,6 +32,7 @@ from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import (
     executed_notebook, hide_small, la_school_urns, places, school_series, support_by_year, write_notebook,
 )
+from keystage.render.engine import report_slug
 from keystage.rounding import round_half_up
 from keystage.stages import read_canonical
 from keystage.standards import load_standards
@@ -125,7 +126,9 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
     else:
         out.append(md("## Support from the LA\n\nThe LA's records list no support days for this school."))
     if len(my_spells):
-        frame = pd.DataFrame({"Partnership": my_spells["partnership_name"], "Type": my_spells["partnership_type"],
+        links = [f"[{n}](../{report_slug({'kind': 'partnership', 'unit_id': i, 'year': year})}/index.html)"
+                 for n, i in zip(my_spells["partnership_name"], my_spells["partnership_id"])]
+        frame = pd.DataFrame({"Partnership": links, "Type": my_spells["partnership_type"],
                               "Joined": my_spells["joined"].dt.strftime("%Y-%m-%d"),
                               "Left": my_spells["left"].dt.strftime("%Y-%m-%d").fillna("still a member"),
                               "URNs": my_spells["source_urns"]})

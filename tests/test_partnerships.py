@@ -187,3 +187,14 @@ def test_demo_partnership_outputs_and_profiles(tmp_path: Path) -> None:
     assert data_folder_schools(tmp_path / "data")[701] == profiles
     assert set(out["spells"]["urn"]) & set(profiles) == set(out["did_schools"].dropna(subset=["la_code"])["urn"])
     assert set(data_folder_partnerships(tmp_path / "data")[701]) == set(out["spells"]["partnership_id"])
+
+
+def test_an_la_without_partnerships_gets_empty_tables_not_an_error() -> None:
+    from keystage.partnership_stage import partnership_tables
+
+    r = results([(1, 2019, "eligible", 20), (1, 2019, "headline", 70)])
+    measures = {"schools": pd.DataFrame({"urn": [1], "la_code": [701], "name": ["A"]}),
+                "floor_schools": floor_schools(r, STANDARDS)}
+    out = partnership_tables({"school_results": r}, measures, STANDARDS)
+    assert out["spells"].empty and out["did_summary"].empty and out["attainment"].empty
+    assert out["size_bands"].empty  # no GIAS file: size unknown
