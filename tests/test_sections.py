@@ -241,8 +241,8 @@ def test_distribution_bands_are_ranges(tmp_path: Path) -> None:
     ctx = context(expected_era_unit(), tmp_path)
     blocks = sections.other_measures(ctx)
     labels = tables_of(blocks)[0].display.iloc[:, 0].tolist()
-    assert "Change on previous year: 10 to under 20 (% of schools)" in labels
-    assert "Change on previous year: more than 5 to under 10 (% of schools)" in labels
+    assert "Changed by 10 to under 20 (% of schools)" in labels
+    assert "Changed by more than 5 to under 10 (% of schools)" in labels
     # cum_pct of "more than 5" is 20 x 3 = 60, of "10 or more" 20 x 2 = 40
     assert (
         "60% of schools improved their headline result by more than 5 percentage points and 40% by 10 or more"

@@ -70,8 +70,29 @@ class Table:
     note: str | None = None
 
     def markdown(self) -> str:
-        """The caption line, the pipe table and the note."""
-        return captioned_table(self.number, self.caption, self.display, self.note)
+        """The caption line, the pipe table and the note, with column widths sized to the cells' text."""
+        text = captioned_table(self.number, self.caption, self.display, self.note)
+        lines = text.split("\n")
+        rule = next(i for i, line in enumerate(lines) if line.startswith("| :---") or line.startswith("| ---"))
+        lines[rule] = sized_rule(self.display, lines[rule])
+        return "\n".join(lines)
+
+
+def sized_rule(frame: pd.DataFrame, rule: str) -> str:
+    """A pipe table's rule line with dashes in proportion to each column's text, so a wide table gives
+    its label column room (pandoc sets relative widths from the dashes when a table is wider than a line)."""
+    aligns = [cell.strip() for cell in rule.strip("|").split("|")]
+    widths = []
+    for i, column in enumerate(frame.columns):
+        cells = [len(str(v)) for v in frame.iloc[:, i]]
+        longest_word = max((len(w) for w in str(column).split()), default=1)
+        widths.append(max(longest_word, min(max(cells, default=1), 40 if i == 0 else 14)) + 1)
+    widths = widths[:1] + [max(widths[1:])] * (len(widths) - 1)
+    dashes = [
+        ("---:" if a.endswith(":") and not a.startswith(":") else ":---").replace("---", "-" * max(3, w))
+        for a, w in zip(aligns, widths, strict=True)
+    ]
+    return "| " + " | ".join(dashes) + " |"
 
 
 @dataclass(frozen=True)
@@ -331,7 +352,7 @@ def what_is_measured(ctx: Context) -> list[Block]:
 def _comparator_columns(ctx: Context) -> list[tuple[str, str]]:
     """(column label, source) of the headline comparators: region and neighbours for an LA, the LA for a district."""
     if ctx.is_la:
-        region = f"{ctx.unit.region_name} (region)" if ctx.unit.region_name else "Region"
+        region = ctx.unit.region_name or "Region"
         return [("National", "national"), (region, "region"), ("Statistical neighbours", "sn_mean")]
     return [(ctx.unit.la_name, "la"), ("National", "national")]
 
@@ -431,34 +452,39 @@ def _attainment_caption(ctx: Context, era: str, label: str, years: list[int]) ->
 
 
 def _progress_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int], progress: list[str]) -> Table:
-    """Progress by subject: % making two levels of progress, or the mean progress score (1 dp)."""
+    """Progress by subject: % making two levels of progress beside national, or the mean progress score (1 dp;
+    national is 0 by construction, so it is stated in the note rather than shown as a column of zeros)."""
     scores = era == "expected"
     tidy = pd.DataFrame({"year": years})
     for m in progress:
         tidy[m] = [value_of(rows, m, y) for y in years]
-        tidy[m + "_national"] = [value_of(rows, m, y, "national") for y in years]
+        if not scores:
+            tidy[m + "_national"] = [value_of(rows, m, y, "national") for y in years]
     unavailable = {y for y in years if not ctx.standards.floor(y).progress.available}
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
         table = pd.DataFrame({"Year": safe["year"].astype(str)})
         for m in progress:
-            name = SUBJECT_NAMES[m.split("_")[0]].capitalize()
-            for column, heading in ((m, name), (m + "_national", f"National {SUBJECT_NAMES[m.split('_')[0]]}")):
-                cells = safe[column].map(lambda v: shown(v, 1 if scores else 0))
-                table[heading] = [NOT_AVAILABLE if y in unavailable else c for y, c in zip(safe["year"], cells, strict=True)]
+            subject = SUBJECT_NAMES[m.split("_")[0]]
+            for column, heading in ((m, subject.capitalize()), (m + "_national", f"National {subject}")):
+                if column in safe.columns:
+                    cells = safe[column].map(lambda v: shown(v, 1 if scores else 0))
+                    table[heading] = [NOT_AVAILABLE if y in unavailable else c for y, c in zip(safe["year"], cells, strict=True)]
         return table
 
     what = "Average progress score" if scores else "Percentage of pupils making two levels of progress"
-    note = "Progress scores: 0 is the national average for pupils with similar Key Stage 1 results." if scores else None
+    notes = ["Progress scores: 0 is the national average for pupils with similar Key Stage 1 results."] if scores else []
     if unavailable:
-        note = (note or "") + f" Not available: no progress scores were published for {', '.join(map(str, sorted(unavailable)))}."
+        notes.append(
+            f"Not available: no progress scores were published for {say.listing([str(y) for y in sorted(unavailable)])}."
+        )
     return ctx.table(
         f"progress-{era}",
-        f"{what} by subject, {ctx.name} and national, {span(years)}",
+        f"{what} by subject, {ctx.name}{'' if scores else ' and national'}, {span(years)}",
         tidy,
         display,
         indicators=[Indicator(c, c.replace("_", " "), "" if scores else "%", 1) for c in tidy.columns if c != "year"],
-        note=note.strip() if note else None,
+        note=" ".join(notes) or None,
     )
 
 
@@ -686,7 +712,9 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
         }
         ranges = band_ranges(ctx.standards)
         for label in reversed(labels):
-            rows[f"Change on previous year: {ranges[label]} (% of schools)"] = {y: shown(t.at[y, f"band_{label}"]) for y in years}
+            rows[f"{'Declined' if label == labels[0] else 'Changed by ' + ranges[label]} (% of schools)"] = {
+                y: shown(t.at[y, f"band_{label}"]) for y in years
+            }
         rows["Mean change on previous year (pp)"] = {y: signed(t.at[y, "mean_change"]) for y in years}
         return by_year(rows, years, f"{short} (%)")
 
@@ -959,8 +987,16 @@ def _support_table(ctx: Context, summary: pd.DataFrame, year: int) -> Table:
             Indicator("diff_vs_unit", "Difference from the unit's mean change (pp)", "", 1),
         ],
         note="Average per school: over all schools in the group, supported or not. "
-        f"The improved group is defined by its result in {year}, after the support.",
+        f"The improved group is defined by its result in {year}, after the support." + _empty_groups(ctx, summary, groups),
     )
+
+
+def _empty_groups(ctx: Context, summary: pd.DataFrame, groups: dict[str, str]) -> str:
+    """A note naming any group of Table 6 with no schools (e.g. no floor could be applied the year before)."""
+    empty_ = [g for g in groups if g not in summary.index or summary.at[g, "n_schools"] == 0]
+    if not empty_:
+        return ""
+    return " " + " ".join(f"{groups[g]}: no schools." for g in empty_)
 
 
 def _support_sentences(ctx: Context, summary: pd.DataFrame, year: int) -> str:
@@ -1348,8 +1384,8 @@ def data_notes(ctx: Context) -> list[Block]:
         f"{rules.min_count - 1} are suppressed and shown as \u201c{rules.symbol}\u201d, with a further cell hidden wherever "
         "a hidden one could be worked out from a total. Counts of schools are not suppressed: they describe schools, "
         f"not pupils. \u201c{MISSING}\u201d means no figure exists for that cell.",
-        "**Rounding.** Percentages are rounded half up to whole numbers for display (the downloads keep one decimal); differences are "
-        "computed before rounding, so a difference can differ by one from the difference of the rounded figures.",
+        "**Rounding.** Percentages are rounded half up to whole numbers for display (the downloads keep one decimal); "
+        "differences are computed before rounding, so a difference can differ by one from the difference of the rounded figures.",
     ]
     blocks: list[Block] = [Text("\n\n".join(text))]
     rejects = rejects_summary(ctx.unit.canonical.get("rejects", pd.DataFrame({"file": [], "reason": []})))
