@@ -67,8 +67,7 @@ report.show(sections.implications(ctx))
 report.show(sections.corporate(ctx))
 
 # %%
-if ctx.is_la:
-    report.show(sections.case_studies(ctx))
+report.show(sections.case_studies(ctx))
 report.show(sections.data_notes(ctx))
 report.show(sections.provenance(ctx, report.config_files))
 

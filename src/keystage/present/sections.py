@@ -1316,11 +1316,9 @@ def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era:
         .sort_values("year")[["year", "cohort", "headline", *subjects, "floor_status", "support_days"]]
         .reset_index(drop=True)
     )
-    tidy["floor_status"] = tidy["floor_status"].map(
-        lambda s: (
-            "; ".join(part.split(": ", 1)[-1] for part in str(s).split("; ")) if rows["case_id"].size and ";" not in str(s) else s
-        )
-    )
+    # one school: "111945: above" -> "above"; a federation keeps each school's URN
+    tidy["floor_status"] = tidy["floor_status"].map(lambda s: str(s) if ";" in str(s) else str(s).split(": ", 1)[-1])
+    tidy.insert(1, "case_study", f"{case_id}: {title}")
     short = ERA_TERMS[era][2]
     level = ERA_TERMS[era][0]
 
@@ -1341,7 +1339,7 @@ def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era:
         display,
         counts=["cohort"],
         percents={c: "cohort" for c in ["headline", *subjects]},
-        filters={"floor_status": "Floor standard status"},
+        filters={"case_study": "Case study", "floor_status": "Floor standard status"},
         indicators=[
             Indicator("cohort", "Pupils in the cohort", "", 0),
             *[Indicator(c, f"% {c}", "%", 1) for c in ["headline", *subjects]],
