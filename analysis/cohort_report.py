@@ -18,14 +18,18 @@ unit_id = "701"
 standards_path = "config/standards.yaml"
 reports_dir = "config/reports"
 downloads_dir = "out/demo/notebooks/701/cohort_data"
+pages_dir = ""  # folder for one executed page per primary, when kind is school and unit_id is all
 
 # %%
+import base64
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import nbformat
 from IPython.display import Markdown, display
+from IPython.utils.capture import capture_output
 
 from keystage.measures.cohorts import KS4_OUTCOMES, POOLED, RELATIONSHIPS, TOTAL, load_cohort_rules
 from keystage.narrate import report_metadata
@@ -48,8 +52,7 @@ la_name = str(tables["las"]["la_name"].iloc[0])
 cohorts = sorted(c for c in tables["schools"]["cohort"].unique() if c != POOLED)
 last_ks4 = int(cohorts[-1]) + 5
 span = f"{cohorts[0]} to {cohorts[-1]}" if len(cohorts) > 1 else cohorts[0]
-number = Numbering()
-downloads: list[dict[str, str]] = []
+page = {"number": Numbering(), "downloads": [], "folder": Path(downloads_dir)}  # the page being written
 NPD = ("The Data Controller of the NPD is the Department for Education (DfE). The DfE does not accept responsibility "
        "for any inferences or conclusions derived from the NPD data by third parties.")
 HEAD = RELATIONSHIPS["rwm_em4"]
@@ -71,11 +74,11 @@ def md(text: str) -> None:
 
 
 def table(key: str, caption: str, frame: pd.DataFrame, note: str | None = None) -> None:
-    md(captioned_table(number.next_table(key, caption), caption, frame, note))
+    md(captioned_table(page["number"].next_table(key, caption), caption, frame, note))
 
 
 def figure(fig: plt.Figure, key: str, caption: str, alt: str) -> None:
-    data, meta = figure_output(fig, number.next_figure(key, caption), caption, alt)
+    data, meta = figure_output(fig, page["number"].next_figure(key, caption), caption, alt)
     display(data, metadata=meta, raw=True)
 
 
@@ -84,8 +87,8 @@ def download(name: str, label: str, frame: pd.DataFrame, level: str, geography: 
     """Write an EES open-data CSV of `frame` (NaN = suppressed, shown "c") and offer it for download."""
     status = pd.DataFrame({i.name: np.where(frame[i.name].isna(), disclosure.symbol, "") for i in indicators}, index=frame.index)
     data = ees_frame(frame, level, geography, list(filters), indicators, status)
-    write_ees(data, ees_meta(filters, indicators), Path(downloads_dir) / name)
-    downloads.append({"label": label, "path": f"{name}.csv"})
+    write_ees(data, ees_meta(filters, indicators), page["folder"] / name)
+    page["downloads"].append({"label": label, "path": f"{name}.csv"})
 
 
 def scatter(dots: pd.DataFrame, fits: pd.DataFrame, rel: str, highlight: int | None = None) -> plt.Figure:
@@ -232,11 +235,12 @@ if kind == "cohort":
              [Indicator("pupils", "Pupils", dp=0), *[Indicator(k, v, "%", csv_dp) for k, v in pct_labels.items()]])
     meta = {"title": title, "subtitle": f"Cohort tracking from KS2 ({span}) to KS4", "kind": "cohort", "la_code": la_code,
             "la_name": la_name, "unit_id": str(la_code), "unit_name": la_name, "year": last_ks4,
-            "cover": load_report_config(reports_dir, la_code, la_name).cover(title), "downloads": downloads}
+            "cover": load_report_config(reports_dir, la_code, la_name).cover(title), "downloads": page["downloads"]}
 
 # %%
-if kind == "school":
-    urn = int(unit_id)
+def school_page(urn: int, folder: Path) -> dict:
+    """Display one primary's page ("How our pupils did at secondary school"); returns its report metadata."""
+    page.update(number=Numbering(), downloads=[], folder=folder)
     name = str(names.get(urn, f"School {urn}"))
     title = f"{name}: how our pupils did at secondary school"
     mine = schools[schools["ks2_urn"] == urn].set_index("cohort")
@@ -292,9 +296,32 @@ if kind == "school":
              [Indicator("pupils", "Pupils", dp=0), Indicator("not_traced", "Pupils not traced", dp=0),
               *[Indicator(f"{s}_pct_{r}", f"% KS{s[-1]} {getattr(rel, s + '_label')}", "%", csv_dp)
                 for r, rel in RELATIONSHIPS.items() for s in ("ks2", "ks4")]])
-    meta = {"title": title, "subtitle": f"Pupils who left in {span}, and their GCSE results", "kind": "school",
+    return {"title": title, "subtitle": f"Pupils who left in {span}, and their GCSE results", "kind": "school",
             "la_code": la_code, "la_name": la_name, "unit_id": f"{urn}-secondary", "unit_name": name, "year": last_ks4,
-            "downloads": downloads}
+            "downloads": page["downloads"]}
+
+
+def executed_page(meta: dict, outputs: list) -> nbformat.NotebookNode:
+    """An executed notebook holding captured display outputs and the report metadata, as narrate writes one."""
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", metadata=o.metadata or {}, data={
+        mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value for mime, value in o.data.items()})
+        for o in outputs]
+    return nbformat.v4.new_notebook(cells=[cell], metadata={"keystage": meta})
+
+
+if kind == "school" and str(unit_id) == "all":
+    primaries = sorted(schools["ks2_urn"].unique())
+    for urn in primaries:
+        with capture_output() as captured:
+            page_meta = school_page(int(urn), Path(pages_dir) / f"school-{urn}_data")
+        Path(pages_dir).mkdir(parents=True, exist_ok=True)
+        nbformat.write(executed_page(page_meta, captured.outputs), Path(pages_dir) / f"school-{urn}.ipynb")
+        plt.close("all")
+    meta = {"title": f"{la_name}: primary school cohort pages", "kind": "school", "la_code": la_code, "la_name": la_name,
+            "unit_id": "all", "year": last_ks4}
+elif kind == "school":
+    meta = school_page(int(unit_id), Path(downloads_dir))
 
 # %%
 report_metadata(meta)

@@ -1,5 +1,6 @@
 # Cohort tracking (KS2 -> KS4): the suppressed cohort tables, the LA's cohort report and one page per
-# primary school ("How our pupils did at secondary school"), each as HTML, PDF and DOCX.
+# primary school ("How our pupils did at secondary school"), each as HTML, PDF and DOCX. One kernel
+# narrates every primary's page (a kernel start costs more than a page), then each page renders alone.
 # Primaries are listed when the workflow is parsed, cheaply, from the data folder's la/pupils.csv.
 
 CWORK = config["work_dir"]  # the Snakefile defines WORK after including this file
@@ -32,16 +33,17 @@ REPORT_SETS.append(cohort_reports)
 
 
 def cohort_parameters(wildcards):
-    """The papermill parameters of one cohort page: the LA report ("la") or a primary's page ("school-<urn>")."""
-    school = wildcards.page.removeprefix("school-") if wildcards.page != "la" else None
+    """The papermill parameters of the LA cohort report ("la") or of the run writing every primary's page ("pages")."""
+    pages = wildcards.page == "pages"
     return {
         "work_dir": CWORK,
         "la_code": int(wildcards.la),
-        "kind": "school" if school else "cohort",
-        "unit_id": school or wildcards.la,
+        "kind": "school" if pages else "cohort",
+        "unit_id": "all" if pages else wildcards.la,
         "standards_path": config["standards"],
         "reports_dir": str(REPORTS_DIR),
         "downloads_dir": f"{CWORK}/notebooks/{wildcards.la}/cohort/{wildcards.page}_data",
+        "pages_dir": f"{CWORK}/notebooks/{wildcards.la}/cohort/pages",
     }
 
 
@@ -61,7 +63,7 @@ rule cohort_parameters:
     output:
         f"{CWORK}/params/{{la}}/cohort/{{page}}.yaml",
     wildcard_constraints:
-        page=r"la|school-\d+",
+        page=r"la|pages",
     params:
         values=cohort_parameters,
     run:
@@ -71,19 +73,32 @@ rule cohort_parameters:
 rule narrate_cohort:
     input:
         notebook="analysis/cohort_report.py",
-        parameters=rules.cohort_parameters.output,
+        parameters=f"{CWORK}/params/{{la}}/cohort/la.yaml",
         tables=rules.cohort_tables.output,
         standards=config["standards"],
         cover=lambda w: [str(p) for p in [REPORTS_DIR / w.la / "report.yaml"] if p.is_file()],
     output:
-        notebook=f"{CWORK}/notebooks/{{la}}/cohort/{{page}}.ipynb",
-        downloads=directory(f"{CWORK}/notebooks/{{la}}/cohort/{{page}}_data"),
-    wildcard_constraints:
-        page=r"la|school-\d+",
+        notebook=f"{CWORK}/notebooks/{{la}}/cohort/la.ipynb",
+        downloads=directory(f"{CWORK}/notebooks/{{la}}/cohort/la_data"),
     log:
-        f"{CWORK}/logs/narrate/{{la}}-cohort-{{page}}.log",
+        f"{CWORK}/logs/narrate/{{la}}-cohort.log",
     shell:
         "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+
+
+rule narrate_cohort_pages:
+    input:
+        notebook="analysis/cohort_report.py",
+        parameters=f"{CWORK}/params/{{la}}/cohort/pages.yaml",
+        tables=rules.cohort_tables.output,
+        standards=config["standards"],
+    output:
+        driver=f"{CWORK}/notebooks/{{la}}/cohort/pages.ipynb",
+        pages=directory(f"{CWORK}/notebooks/{{la}}/cohort/pages"),
+    log:
+        f"{CWORK}/logs/narrate/{{la}}-cohort-pages.log",
+    shell:
+        "keystage narrate {input.notebook:q} {output.driver:q} -f {input.parameters:q} > {log:q} 2>&1"
 
 
 rule render_cohort:
@@ -91,13 +106,27 @@ rule render_cohort:
         notebook=rules.narrate_cohort.output.notebook,
         downloads=rules.narrate_cohort.output.downloads,
     output:
-        f"{CWORK}/rendered/{{la}}/cohort/{{page}}/report.json",
-    wildcard_constraints:
-        page=r"la|school-\d+",
+        f"{CWORK}/rendered/{{la}}/cohort/la/report.json",
     params:
         engine=config["engine"],
     log:
-        f"{CWORK}/logs/render/{{la}}-cohort-{{page}}.log",
+        f"{CWORK}/logs/render/{{la}}-cohort.log",
     shell:
         "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
         " --engine {params.engine} > {log:q} 2>&1"
+
+
+rule render_cohort_page:
+    input:
+        pages=rules.narrate_cohort_pages.output.pages,
+    output:
+        f"{CWORK}/rendered/{{la}}/cohort/school-{{urn}}/report.json",
+    wildcard_constraints:
+        urn=r"\d+",
+    params:
+        engine=config["engine"],
+    log:
+        f"{CWORK}/logs/render/{{la}}-cohort-school-{{urn}}.log",
+    shell:
+        "keystage render {input.pages:q}/school-{wildcards.urn}.ipynb --data-dir {input.pages:q}/school-{wildcards.urn}_data"
+        " --out $(dirname {output:q}) --engine {params.engine} > {log:q} 2>&1"
