@@ -21,10 +21,8 @@ NOTEBOOK = REPO / "analysis" / "committee_report.py"
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def run_reports(root: Path) -> dict[str, Path]:
     """The demo data generated, ingested and measured, and the notebook executed for Wessex (701) and Avonford."""
-    root = tmp_path_factory.mktemp("committee")
     write_demo(root / "data")
     ingest(root / "data", root / "work" / "canonical")
     measure(root / "work" / "canonical", root / "work" / "measures")
@@ -42,13 +40,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
         done = {k: pool.submit(narrate, NOTEBOOK, root / f"{k}.ipynb", p, REPO) for k, p in runs.items()}
-        paths = {k: f.result() for k, f in done.items()}
-    return {
-        **paths,
-        "work": root / "work",
-        "downloads-la": root / "downloads" / "la",
-        "downloads-district": root / "downloads" / "district",
-    }
+        return {k: f.result() for k, f in done.items()}
 
 
 def markdown_of(nb: dict) -> str:
@@ -64,47 +56,46 @@ def markdown_of(nb: dict) -> str:
     return "\n\n".join(parts)
 
 
-@pytest.mark.parametrize("kind", ["la", "district"])
-def test_notebook_runs_clean_with_metadata_and_contiguous_tables(executed: dict[str, Path], kind: str) -> None:
-    nb = json.loads(executed[kind].read_text(encoding="utf-8"))
+def check_report(nb: dict, kind: str, title: str, downloads: Path) -> None:
+    """No errors; the keystage metadata; tables and figures numbered 1..N; every download written."""
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     meta = nb["metadata"]["keystage"]
-    assert meta["kind"] == kind and meta["la_code"] == 701 and meta["year"] == 2025
+    assert (meta["kind"], meta["la_code"], meta["year"], meta["title"]) == (kind, 701, 2025, title)
     assert meta["cover"]["council"] == "Wessex County Council"
-    if kind == "la":
-        assert meta["title"] == "Key Stage 2: the Wessex story 2025"
-    else:
-        assert meta["title"] == "Key Stage 2 in Avonford: 2025"
     numbers = [int(n) for n in re.findall(r"^\*\*Table (\d+):", markdown_of(nb), flags=re.M)]
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
     figures = [o["metadata"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
     assert [f["caption"].split(":")[0] for f in figures] == [f"Figure {i}" for i in range(1, len(figures) + 1)]
-    assert all(f["alt"] for f in figures)
-    downloads = executed[f"downloads-{kind}"]
+    assert figures and all(f["alt"] for f in figures)
     assert len(meta["downloads"]) == len(numbers)
     for item in meta["downloads"]:
         path = downloads / item["path"]
         assert path.is_file() and path.with_name(path.name.replace(".csv", ".meta.csv")).is_file()
-        assert pd.read_csv(path, dtype=str).columns[:5].tolist() == [
-            "time_period",
-            "time_identifier",
-            "geographic_level",
-            "country_code",
-            "country_name",
-        ]
+        header = pd.read_csv(path, dtype=str).columns[:5].tolist()
+        assert header == ["time_period", "time_identifier", "geographic_level", "country_code", "country_name"]
 
 
-def test_la_headline_matches_the_measure(executed: dict[str, Path]) -> None:
-    nb = json.loads(executed["la"].read_text(encoding="utf-8"))
-    text = markdown_of(nb)
-    table1 = text.split("**Table 1:")[1].split("\n\n")[1]
-    header, _, *rows = table1.splitlines()
-    columns = [c.strip() for c in header.strip("|").split("|")]
-    last = [c.strip() for c in rows[-1].strip("|").split("|")]
+def table_1_last_row(nb: dict) -> dict[str, str]:
+    """The last row of Table 1 as {column: cell}."""
+    table = markdown_of(nb).split("**Table 1:")[1].split("\n\n")[1]
+    header, _, *rows = table.splitlines()
+    cells = [c.strip() for c in rows[-1].strip("|").split("|")]
+    return dict(zip([c.strip() for c in header.strip("|").split("|")], cells, strict=True))
+
+
+def test_committee_report_end_to_end(tmp_path: Path) -> None:
+    """One test (so xdist runs the pipeline once): the LA and a district report from the demo data."""
+    notebooks = run_reports(tmp_path)
+    la = json.loads(notebooks["la"].read_text(encoding="utf-8"))
+    district = json.loads(notebooks["district"].read_text(encoding="utf-8"))
+    check_report(la, "la", "Key Stage 2: the Wessex story 2025", tmp_path / "downloads" / "la")
+    check_report(district, "district", "Key Stage 2 in Avonford: 2025", tmp_path / "downloads" / "district")
     att = pd.read_parquet(
-        executed["work"] / "measures" / "attainment.parquet",
+        tmp_path / "work" / "measures" / "attainment.parquet",
         filters=[("unit_type", "==", "la"), ("unit_id", "==", "701"), ("measure", "==", "headline"), ("year", "==", 2025)],
     )
-    assert last[0] == "2025"
-    assert last[columns.index("RWM")] == f"{round_half_up(float(att['value'].iloc[0])):.0f}"
+    row = table_1_last_row(la)
+    assert row["Year"] == "2025"
+    assert row["RWM"] == f"{round_half_up(float(att['value'].iloc[0])):.0f}"
+    assert table_1_last_row(district)["Wessex RWM"] == row["RWM"]  # the district is benchmarked against its LA

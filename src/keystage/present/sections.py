@@ -1427,7 +1427,10 @@ def provenance(ctx: Context, files: dict[str, Path]) -> list[Block]:
             )
         )
     configs = "\n".join(f"- {label}: `{path.name}` (SHA-256 `{sha256(path)}`)" for label, path in files.items() if path.is_file())
-    blocks.append(Text(f"**Configuration.**\n\n{configs}\n\nProduced by keystage {__version__}."))
+    unit = ctx.unit
+    years = say.listing([str(y) for y in unit.years])
+    scope = f"{'LA' if ctx.is_la else 'District'} {unit.unit_name} (LA code {unit.la_code}), test years {years}"
+    blocks.append(Text(f"**Configuration.**\n\n{configs}\n- Report: {scope}\n\nProduced by keystage {__version__}."))
     return blocks
 
 

@@ -130,7 +130,10 @@ def load_unit(
     else:
         tables["attainment"] = tables["attainment"].assign(source="schools")
     tables["case_studies"] = case_rows(measures, canonical, urns)
-    years = report_years(tables["attainment"]["year"].tolist(), standards, first_year, last_year)
+    att = tables["attainment"]
+    # by default a report covers years with school-level results; DfE's published LA figures fill an asked-for year
+    named = first_year is not None or last_year is not None
+    years = report_years(att.loc[named | (att["source"] == "schools"), "year"].tolist(), standards, first_year, last_year)
     return UnitData(
         kind=kind,
         la_code=int(la_code),
