@@ -195,8 +195,8 @@ def protect(
     return out
 
 
-def shown(value: object, dp: int = 0, symbol: str = "c") -> str:
-    """A cell as displayed: rounded half up to `dp` places, thousands separated; "c" kept; "–" when missing."""
+def shown(value: object, dp: int = 0) -> str:
+    """A cell as displayed: rounded half up to `dp` places, thousands separated; text ("c") kept; "–" when missing."""
     if isinstance(value, str):
         return value
     if value is None or pd.isna(value):
@@ -343,9 +343,8 @@ def what_is_measured(ctx: Context) -> list[Block]:
             "The measures changed between these periods, so each period is shown in its own table and "
             "no figure is compared across the change."
         )
-    if any(y + 1 not in ctx.unit.years and y + 1 < ctx.unit.years[-1] for y in ctx.unit.years) and 2020 > ctx.unit.years[0]:
-        if 2022 in ctx.unit.years and 2019 in ctx.unit.years:
-            paras.append("There were no Key Stage 2 tests in 2020 or 2021; changes for 2022 are measured from 2019.")
+    if 2019 in ctx.unit.years and 2022 in ctx.unit.years:
+        paras.append("There were no Key Stage 2 tests in 2020 or 2021; changes for 2022 are measured from 2019.")
     return [Text("\n\n".join(paras))]
 
 
