@@ -173,13 +173,6 @@ def gap_trend(unit: str, first_year: int, first: float, last_year: int, last: fl
     return text + tail + "."
 
 
-def share_of_band(n_band: int, band: str, subject: str, pct_with: float, support: str) -> str:
-    """ "Of the 22 schools whose maths result improved by 20 or more percentage points, 68% had support from ..." """
-    if n_band == 0:
-        return f"No school's {subject} result fell in the band \u201c{band}\u201d."
-    return f"Of the {count(n_band, 'school')} whose {subject} result changed by \u201c{band}\u201d, {pct(pct_with)} {support}."
-
-
 def association(n: int, slope: float, lower: float, upper: float, confidence: float, measure: str) -> str:
     """The fitted line of change on support days, stated as an association with its confidence interval."""
     if missing(slope):
