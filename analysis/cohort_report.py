@@ -25,9 +25,9 @@ import base64
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import nbformat
 import numpy as np
 import pandas as pd
-import nbformat
 from IPython.display import Markdown, display
 from IPython.utils.capture import capture_output
 
@@ -95,7 +95,7 @@ def scatter(dots: pd.DataFrame, fits: pd.DataFrame, rel: str, highlight: int | N
     """Each primary as a dot (% at the KS2 standard vs % of the same pupils at the KS4 standard), one colour
     and fitted line per group."""
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    for colour, (group, sub) in zip(PALETTE, dots.groupby("group", sort=False)):
+    for colour, (group, sub) in zip(PALETTE, dots.groupby("group", sort=False), strict=False):
         pair = sub[[f"ks2_pct_{rel}", f"ks4_pct_{rel}"]].dropna()
         label = {TOTAL: "all pupils"}.get(group, f"{group} pupils")
         ax.scatter(pair.iloc[:, 0], pair.iloc[:, 1], s=14, alpha=0.6, color=colour, label=label)
@@ -146,7 +146,8 @@ if kind == "cohort":
     pooled_fits = fits[fits["cohort"] == POOLED]
     head = pooled_fits[(pooled_fits["group"] == TOTAL) & (pooled_fits["relationship"] == "rwm_em4")].iloc[0]
     md(f"2.1 Each dot in the next figure is a primary school. {fit_sentence(head)}")
-    figure(scatter(dots[(dots["cohort"] == POOLED) & (dots["group"] == TOTAL)], pooled_fits[pooled_fits["group"] == TOTAL], "rwm_em4"),
+    pooled_dots = dots[(dots["cohort"] == POOLED) & (dots["group"] == TOTAL)]
+    figure(scatter(pooled_dots, pooled_fits[pooled_fits["group"] == TOTAL], "rwm_em4"),
            "scatter", f"Primary schools: KS2 expected standard against KS4 grade 4+ in English and maths, {cohort_label(POOLED)}",
            f"Scatter plot of {int(head['n'])} primary schools of {la_name}: the percentage of each school's pupils at the KS2 "
            f"expected standard against the percentage of the same pupils with grade 4 or above in English and maths, "
@@ -159,10 +160,12 @@ if kind == "cohort":
         "Schools": rows["n"].astype(int).astype(str),
         "Slope": rows["slope"].map(lambda v: f"{v:.2f}"),
         "R squared": rows["r2"].map(lambda v: f"{v:.2f}"),
-        f"{rules.r2_confidence:.0%} interval": [f"{lo:.2f} to {hi:.2f}" for lo, hi in zip(rows["r2_low"], rows["r2_high"])],
+        f"{rules.r2_confidence:.0%} interval": [f"{lo:.2f} to {hi:.2f}"
+                                                for lo, hi in zip(rows["r2_low"], rows["r2_high"], strict=True)],
     })
     table("fits", "How well KS2 results predict KS4 results across primary schools, by cohort and subject", frame,
-          note="Interval for R squared from the Fisher z interval of the correlation r (z = atanh r, standard error 1/sqrt(n - 3)), squared.")
+          note="Interval for R squared from the Fisher z interval of the correlation r "
+               "(z = atanh r, standard error 1/sqrt(n - 3)), squared.")
     md("2.2 English and maths separately: the table sets KS2 reading against GCSE English and KS2 maths against GCSE maths.")
     md("## 3. Disadvantaged pupils and the rest")
     frame = pd.DataFrame({
@@ -194,7 +197,8 @@ if kind == "cohort":
         "Lowest feeder %": sec["ks4_urn"].map(spread["min"]).map(lambda v: "" if pd.isna(v) else shown(v)),
         "Highest feeder %": sec["ks4_urn"].map(spread["max"]).map(lambda v: "" if pd.isna(v) else shown(v)),
     })
-    table("secondaries", f"Secondary schools attended: grade 4+ in English and maths overall and across feeder primaries, {cohort_label(POOLED)}",
+    table("secondaries", "Secondary schools attended: grade 4+ in English and maths overall and across feeder primaries, "
+          f"{cohort_label(POOLED)}",
           frame, note=f"Feeder primaries are shown where at least {disclosure.min_group} of their pupils went to the school; "
                       "every feeder's figure is in the CSV download.")
     md("## 5. Pupils who moved together")
@@ -204,15 +208,17 @@ if kind == "cohort":
     frame = pd.DataFrame({"Pupils moving together": pivot.index,
                           "Pupils (pooled)": counts["pupils"].reindex(pivot.index).map(lambda v: shown(v, 0)).to_numpy(),
                           **{cohort_label(c): pivot[c].map(shown).to_numpy() for c in [*cohorts, POOLED]}})
-    table("moved", "% with grade 4+ in English and maths by the number of pupils moving from the same primary to the same secondary",
+    table("moved", "% with grade 4+ in English and maths by the number of pupils moving from the same primary "
+          "to the same secondary",
           frame, note=f"Pupils not traced: {shown(counts.loc['not_traced', 'pupils'], 0)} (pooled).")
     fig, ax = plt.subplots(figsize=(6, 3.2))
     values = pivot[POOLED].to_numpy(dtype=float)
     ax.bar(pivot.index, np.nan_to_num(values), color=PALETTE[0])
-    ax.set(xlabel="Pupils moving together from one primary to one secondary", ylabel="% grade 4+ in English and maths", ylim=(0, 100))
+    ax.set(xlabel="Pupils moving together from one primary to one secondary", ylabel="% grade 4+ in English and maths",
+           ylim=(0, 100))
     figure(fig, "moved-chart", f"KS4 results by the size of the group moving together, {cohort_label(POOLED)}",
            "Bar chart of the percentage of pupils with grade 4 or above in English and maths for each band of pupils "
-           "moving together: " + ", ".join(f"{b}: {shown(v)}%" for b, v in zip(pivot.index, values)) + ".")
+           "moving together: " + ", ".join(f"{b}: {shown(v)}%" for b, v in zip(pivot.index, values, strict=True)) + ".")
     download("cohort_schools", "Primary schools: KS2 and KS4 results of their pupils (EES CSV)",
              schools.assign(year=schools["cohort"].map(lambda c: last_ks4 if c == POOLED else int(c) + 5),
                             la_name=la_name, name=schools["ks2_urn"].map(names)),

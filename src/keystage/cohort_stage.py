@@ -47,7 +47,8 @@ def run_cohorts(canonical_dir: str | Path, out_dir: str | Path, standards: str |
     """Read the canonical tables, compute the cohort tables and write each as <out_dir>/<name>.parquet."""
     canonical_dir, out_dir = Path(canonical_dir), Path(out_dir)
     wanted = ("pupils", "school_years", "establishments", "la_codes")
-    tables = {name: pd.read_parquet(canonical_dir / f"{name}.parquet") for name in wanted if (canonical_dir / f"{name}.parquet").is_file()}
+    paths = {name: canonical_dir / f"{name}.parquet" for name in wanted}
+    tables = {name: pd.read_parquet(path) for name, path in paths.items() if path.is_file()}
     result = cohort_tables(tables, load_cohort_rules(standards), load_standards(standards).disclosure)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in sorted(result.items()):

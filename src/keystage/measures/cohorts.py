@@ -42,9 +42,10 @@ class Relationship:
     ks4_label: str
 
 
+RWM_LABEL = "expected standard in reading, writing and maths"
 RELATIONSHIPS = {
-    "rwm_em4": Relationship("ks2_rwm", "ks4_em4", "expected standard in reading, writing and maths", "grade 4+ in English and maths"),
-    "rwm_em5": Relationship("ks2_rwm", "ks4_em5", "expected standard in reading, writing and maths", "grade 5+ in English and maths"),
+    "rwm_em4": Relationship("ks2_rwm", "ks4_em4", RWM_LABEL, "grade 4+ in English and maths"),
+    "rwm_em5": Relationship("ks2_rwm", "ks4_em5", RWM_LABEL, "grade 5+ in English and maths"),
     "read_eng4": Relationship("ks2_read", "ks4_eng4", "expected standard in reading", "grade 4+ in English"),
     "mat_mat4": Relationship("ks2_mat", "ks4_mat4", "expected standard in maths", "grade 4+ in maths"),
 }
@@ -97,9 +98,10 @@ def load_cohort_rules(path: str | Path | None = None) -> CohortRules:
                             float(raw["ks4"]["standard_pass"]), float(raw["ks4"]["strong_pass"]), bands,
                             float(raw["r2_confidence"]))
     except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as err:
-        raise InputError(path, None, "cohort", f"a cohort section with ks2_expected, ks4, moved_together_bands, r2_confidence ({err!r})") from None
+        expected = "a cohort section with ks2_expected, ks4, moved_together_bands and r2_confidence"
+        raise InputError(path, None, "cohort", f"{expected} ({err!r})") from None
     edges = [(b.lower, b.upper) for b in bands]
-    joined = all(upper is not None and upper + 1 == nxt for (_, upper), (nxt, _) in zip(edges, edges[1:]))
+    joined = all(upper is not None and upper + 1 == nxt for (_, upper), (nxt, _) in zip(edges, edges[1:], strict=False))
     if not bands or edges[0][0] != 1 or edges[-1][1] is not None or not joined:
         raise InputError(path, None, "cohort.moved_together_bands", "contiguous bands from 1, the last without an upper edge")
     return rules
@@ -274,11 +276,13 @@ def la_groups(flags: pd.DataFrame, disclosure: DisclosureRules) -> pd.DataFrame:
         pct = pd.concat([_percentages(sub, ["group"]), _percentages(sub.assign(group=TOTAL), ["group"])]).drop(columns="traced")
         table = counts[["traced", "not_traced", "pupils"]].astype("float64").join(pct)
         table = _hide_small_percentages(table, counts["traced"], disclosure.min_group)
-        frames.append(_keyed_group(_suppressed_counts(table, disclosure, ["traced", "not_traced"], "pupils", "traced"), la, cohort))
+        table = _suppressed_counts(table, disclosure, ["traced", "not_traced"], "pupils", "traced")
+        frames.append(_keyed_group(table, la, cohort))
     return _ordered(pd.concat(frames, ignore_index=True))
 
 
 def _keyed_group(frame: pd.DataFrame, la: int, cohort: str) -> pd.DataFrame:
+    """`frame` indexed by group, with group, la_code and cohort as columns."""
     return frame.rename_axis("group").reset_index().assign(la_code=la, cohort=cohort)
 
 
@@ -308,7 +312,8 @@ def moved_together(flags: pd.DataFrame, rules: CohortRules, disclosure: Disclosu
     for (la, cohort), sub in with_pooled(flags).groupby(["la_code", "cohort"], sort=True):
         band = band_of(sub["moved_together"], rules.bands).where(sub["traced"], NOT_TRACED)
         sub = sub.assign(band=band)
-        table = pd.DataFrame({"pupils": sub.groupby("band").size()}).reindex([*labels, NOT_TRACED], fill_value=0).astype("float64")
+        table = pd.DataFrame({"pupils": sub.groupby("band").size()}).reindex([*labels, NOT_TRACED], fill_value=0)
+        table = table.astype("float64")
         table.loc[TOTAL] = table["pupils"].sum()
         table = table.join(_rates(sub[sub["traced"]], ["band"], outcomes))
         table.loc[TOTAL, list(outcomes)] = _rates(sub[sub["traced"]].assign(band=TOTAL), ["band"], outcomes).loc[TOTAL]
