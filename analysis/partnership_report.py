@@ -73,64 +73,118 @@ def school_link(urn: int) -> str:
 
 # %%
 title = f"{unit_name}: partnership report {year}" if single else f"Partnerships in {la_name}: did they help? {year}"
-report_metadata({"title": title, "subtitle": f"Key Stage 2, schools working together ({ptype})" if single else
-                 "Clusters, federations and trusts against similar schools outside them", "kind": "partnership",
-                 "la_code": la_code, "la_name": la_name, "unit_id": str(unit_id), "unit_name": unit_name, "year": year,
-                 "downloads": [{"label": "Difference in differences by school", "path": "partnership_did.csv"}]})
-display(Markdown(f"# {title}\n\nThe LA and its partnerships are asked to *monitor and evaluate the impact of partnership "
-                 "activity* and to track the measures they agreed. This report compares member schools with similar "
-                 "schools outside any partnership, before and after they joined, and sets partnership results against "
-                 "their targets."))
+report_metadata(
+    {
+        "title": title,
+        "subtitle": f"Key Stage 2, schools working together ({ptype})"
+        if single
+        else "Clusters, federations and trusts against similar schools outside them",
+        "kind": "partnership",
+        "la_code": la_code,
+        "la_name": la_name,
+        "unit_id": str(unit_id),
+        "unit_name": unit_name,
+        "year": year,
+        "downloads": [{"label": "Difference in differences by school", "path": "partnership_did.csv"}],
+    }
+)
+display(
+    Markdown(
+        f"# {title}\n\nThe LA and its partnerships are asked to *monitor and evaluate the impact of partnership "
+        "activity* and to track the measures they agreed. This report compares member schools with similar "
+        "schools outside any partnership, before and after they joined, and sets partnership results against "
+        "their targets."
+    )
+)
 
 # %%
 sizes = p["sizes"].set_index("urn")
-members = pd.DataFrame({
-    "School": spells["urn"].map(school_link), "URNs": spells["source_urns"], "Partnership": spells["partnership_name"],
-    "Type": spells["partnership_type"], "Joined": spells["joined"].dt.strftime("%Y-%m-%d"),
-    "Left": spells["left"].dt.strftime("%Y-%m-%d").fillna("member"),
-    "Size band": spells["urn"].map(sizes["size_band"]).fillna("not known")})
+members = pd.DataFrame(
+    {
+        "School": spells["urn"].map(school_link),
+        "URNs": spells["source_urns"],
+        "Partnership": spells["partnership_name"],
+        "Type": spells["partnership_type"],
+        "Joined": spells["joined"].dt.strftime("%Y-%m-%d"),
+        "Left": spells["left"].dt.strftime("%Y-%m-%d").fillna("member"),
+        "Size band": spells["urn"].map(sizes["size_band"]).fillna("not known"),
+    }
+)
 if not single:
     members = members.groupby(["Partnership", "Type"], sort=True).size().reset_index(name="Schools")
-    report_of = dict(zip(spells["partnership_name"], spells["partnership_id"]))
-    members["Partnership"] = [f"[{n}](../{report_slug({'kind': 'partnership', 'unit_id': report_of[n], 'year': year})}/index.html)"
-                              for n in members["Partnership"]]
-display(Markdown("## 1 Members\n\n" + captioned_table(number.next_table("members", ""), "Member schools and when they joined"
-                 if single else "Partnerships and their member schools (all memberships, past and present)", members,
-                 note="A school that converted to an academy is listed once, under all its URNs.")))
+    report_of = dict(zip(spells["partnership_name"], spells["partnership_id"], strict=True))
+    members["Partnership"] = [
+        f"[{n}](../{report_slug({'kind': 'partnership', 'unit_id': report_of[n], 'year': year})}/index.html)"
+        for n in members["Partnership"]
+    ]
+display(
+    Markdown(
+        "## 1 Members\n\n"
+        + captioned_table(
+            number.next_table("members", ""),
+            "Member schools and when they joined"
+            if single
+            else "Partnerships and their member schools (all memberships, past and present)",
+            members,
+            note="A school that converted to an academy is listed once, under all its URNs.",
+        )
+    )
+)
 
 # %%
 did = p["did_schools"][p["did_schools"]["partnership_id"].isin(ids) & p["did_schools"]["urn"].isin(la_urns)]
 summary = p["did_summary"]
-method = (f"Method: each member school's change in the {OUTCOME} measure (mean of its results after joining minus the mean "
-          f"before, within one assessment era) minus the mean change, over the same years, of its {MATCHES} most similar "
-          "schools of the LA that were never in a partnership, matched on prior attainment, share of disadvantaged pupils and "
-          f"number on roll. The 95% interval comes from a cluster bootstrap by school ({BOOTSTRAP_REPS:,} resamples of whole "
-          f"schools, seed {BOOTSTRAP_SEED}); it reflects how much schools differ, not the choice of matches. It is an "
-          "association: other things changed at the same time.")
+method = (
+    f"Method: each member school's change in the {OUTCOME} measure (mean of its results after joining minus the mean "
+    f"before, within one assessment era) minus the mean change, over the same years, of its {MATCHES} most similar "
+    "schools of the LA that were never in a partnership, matched on prior attainment, share of disadvantaged pupils and "
+    f"number on roll. The 95% interval comes from a cluster bootstrap by school ({BOOTSTRAP_REPS:,} resamples of whole "
+    f"schools, seed {BOOTSTRAP_SEED}); it reflects how much schools differ, not the choice of matches. It is an "
+    "association: other things changed at the same time."
+)
 if single:
     rows = summary[(summary["grouping"] == "partnership") & (summary["group"] == str(unit_id))]
-    table = pd.DataFrame({"School": did["urn"].map(school_link), "Before": did["before_years"], "After": did["after_years"],
-                          "Change (pp)": did["treated_change"].map(lambda v: fmt(v, 1)),
-                          "Similar schools' change (pp)": did["control_change"].map(lambda v: fmt(v, 1)),
-                          "Difference (pp)": did["did"].map(lambda v: fmt(v, 1)), "Note": did["note"]})
+    table = pd.DataFrame(
+        {
+            "School": did["urn"].map(school_link),
+            "Before": did["before_years"],
+            "After": did["after_years"],
+            "Change (pp)": did["treated_change"].map(lambda v: fmt(v, 1)),
+            "Similar schools' change (pp)": did["control_change"].map(lambda v: fmt(v, 1)),
+            "Difference (pp)": did["did"].map(lambda v: fmt(v, 1)),
+            "Note": did["note"],
+        }
+    )
     caption = "Each member school against its similar schools"
 else:
     rows = summary[summary["grouping"] != "partnership"]
-    table = pd.DataFrame({"Group": rows["grouping"] + ": " + rows["group"], "Schools": rows["n_schools"],
-                          "Change (pp)": rows["treated_change"].map(lambda v: fmt(v, 1)),
-                          "Similar schools' change (pp)": rows["control_change"].map(lambda v: fmt(v, 1)),
-                          "Difference (pp)": rows["did"].map(lambda v: fmt(v, 1)),
-                          "95% interval": [f"{fmt(lo, 1)} to {fmt(hi, 1)}" if pd.notna(lo) else "too few schools"
-                                           for lo, hi in zip(rows["lower"], rows["upper"])]})
+    table = pd.DataFrame(
+        {
+            "Group": rows["grouping"] + ": " + rows["group"],
+            "Schools": rows["n_schools"],
+            "Change (pp)": rows["treated_change"].map(lambda v: fmt(v, 1)),
+            "Similar schools' change (pp)": rows["control_change"].map(lambda v: fmt(v, 1)),
+            "Difference (pp)": rows["did"].map(lambda v: fmt(v, 1)),
+            "95% interval": [
+                f"{fmt(lo, 1)} to {fmt(hi, 1)}" if pd.notna(lo) else "too few schools"
+                for lo, hi in zip(rows["lower"], rows["upper"], strict=True)
+            ],
+        }
+    )
     caption = "Member schools against similar non-members, by partnership type and size band"
 text = "## 2 Did members improve more than similar schools?\n\n"
 if len(rows):
     r = rows.iloc[0]
-    interval = (f" (95% interval {fmt(r['lower'], 1)} to {fmt(r['upper'], 1)})" if pd.notna(r["lower"])
-                else " (too few schools for an interval)")
-    text += (f"2.1 Across {r['n_schools']} member schools with results before and after joining, the {OUTCOME} measure "
-             f"changed by {fmt(r['treated_change'], 1)} percentage points, against {fmt(r['control_change'], 1)} for similar "
-             f"schools: a difference of {fmt(r['did'], 1)} points{interval}.\n\n")
+    interval = (
+        f" (95% interval {fmt(r['lower'], 1)} to {fmt(r['upper'], 1)})"
+        if pd.notna(r["lower"])
+        else " (too few schools for an interval)"
+    )
+    text += (
+        f"2.1 Across {r['n_schools']} member schools with results before and after joining, the {OUTCOME} measure "
+        f"changed by {fmt(r['treated_change'], 1)} percentage points, against {fmt(r['control_change'], 1)} for similar "
+        f"schools: a difference of {fmt(r['did'], 1)} points{interval}.\n\n"
+    )
 else:
     text += "2.1 No member school has results both before and after joining within one assessment era.\n\n"
 display(Markdown(text + captioned_table(number.next_table("did", ""), caption, table, note=method)))
@@ -145,10 +199,14 @@ if not single and len(rows):
     ax.set_xlabel("difference in differences (percentage points)")
     ax.invert_yaxis()
     n = number.next_figure("did", "")
-    data, meta = figure_output(fig, n, "Difference in differences with 95% intervals",
-                               "Dot plot of the estimated difference between member schools' change and similar schools' change, "
-                               "for all partnerships, each type and each size band, with horizontal bars for the 95% intervals; "
-                               "a vertical line marks no difference.")
+    data, meta = figure_output(
+        fig,
+        n,
+        "Difference in differences with 95% intervals",
+        "Dot plot of the estimated difference between member schools' change and similar schools' change, "
+        "for all partnerships, each type and each size band, with horizontal bars for the 95% intervals; "
+        "a vertical line marks no difference.",
+    )
     display(data, metadata=meta, raw=True)
 
 # %%
@@ -159,34 +217,69 @@ if single:
     safe = suppress(frame, rules, percents={"value": "denominator"})
     assert_safe(safe, rules, percents={"value": "denominator"}, original=frame)
     f = floor.set_index("year")[["n_below_floor", "n_assessed"]]
-    table = pd.DataFrame({"Year": safe.index.astype(str), "Member schools": safe["n_schools"].to_numpy(),
-                          "Pupils": safe["denominator"].map(lambda v: fmt(v, 0)).to_numpy(),
-                          f"{OUTCOME.capitalize()} (%)": safe["value"].map(fmt).to_numpy(),
-                          "Below floor": [f.get("n_below_floor", {}).get(y, "") for y in safe.index]})
+    table = pd.DataFrame(
+        {
+            "Year": safe.index.astype(str),
+            "Member schools": safe["n_schools"].to_numpy(),
+            "Pupils": safe["denominator"].map(lambda v: fmt(v, 0)).to_numpy(),
+            f"{OUTCOME.capitalize()} (%)": safe["value"].map(fmt).to_numpy(),
+            "Below floor": [f.get("n_below_floor", {}).get(y, "") for y in safe.index],
+        }
+    )
     caption = "Results of the schools that were members in each year (pupil-weighted) and floor counts"
 else:
-    last = att[att["year"] == att["year"].max()].merge(floor[["unit_id", "year", "n_below_floor"]], on=["unit_id", "year"], how="left")
+    last = att[att["year"] == att["year"].max()].merge(
+        floor[["unit_id", "year", "n_below_floor"]], on=["unit_id", "year"], how="left"
+    )
     frame = last.set_index("unit_id")[["denominator", "value", "n_schools", "n_below_floor"]]
     safe = suppress(frame, rules, percents={"value": "denominator"})
-    table = pd.DataFrame({"Partnership": safe.index, "Member schools": safe["n_schools"].to_numpy(),
-                          "Pupils": safe["denominator"].map(lambda v: fmt(v, 0)).to_numpy(),
-                          f"{OUTCOME.capitalize()} (%)": safe["value"].map(fmt).to_numpy(),
-                          "Below floor": safe["n_below_floor"].to_numpy()})
-    caption = f"Each partnership's results in {int(att['year'].max()) if len(att) else year} (members at the time, pupil-weighted)"
-display(Markdown("## 3 Partnership results and floor counts\n\n" + captioned_table(
-    number.next_table("aggregates", ""), caption, table,
-    note=f"Percentages of fewer than {rules.min_group} pupils are shown as {rules.symbol}.")))
+    table = pd.DataFrame(
+        {
+            "Partnership": safe.index,
+            "Member schools": safe["n_schools"].to_numpy(),
+            "Pupils": safe["denominator"].map(lambda v: fmt(v, 0)).to_numpy(),
+            f"{OUTCOME.capitalize()} (%)": safe["value"].map(fmt).to_numpy(),
+            "Below floor": safe["n_below_floor"].to_numpy(),
+        }
+    )
+    caption = (
+        f"Each partnership's results in {int(att['year'].max()) if len(att) else year} (members at the time, pupil-weighted)"
+    )
+display(
+    Markdown(
+        "## 3 Partnership results and floor counts\n\n"
+        + captioned_table(
+            number.next_table("aggregates", ""),
+            caption,
+            table,
+            note=f"Percentages of fewer than {rules.min_group} pupils are shown as {rules.symbol}.",
+        )
+    )
+)
 
 # %%
 if not single:
     bands = p["size_bands"][(p["size_bands"]["la_code"] == la_code) & (p["size_bands"]["measure"] == OUTCOME)]
     bands = bands[bands["year"] == bands["year"].max()]
-    table = pd.DataFrame({"Size band (pupils on roll)": bands["size_band"], "Schools": bands["n_schools"],
-                          "Pupils": bands["denominator"].map(lambda v: fmt(v, 0)),
-                          f"{OUTCOME.capitalize()} (%)": bands["value"].map(fmt)})
-    display(Markdown("## 4 Results by school size\n\n" + captioned_table(
-        number.next_table("bands", ""), f"Results of all the LA's schools by size band, {int(bands['year'].max())}", table,
-        note="Size from GIAS number on roll.")))
+    table = pd.DataFrame(
+        {
+            "Size band (pupils on roll)": bands["size_band"],
+            "Schools": bands["n_schools"],
+            "Pupils": bands["denominator"].map(lambda v: fmt(v, 0)),
+            f"{OUTCOME.capitalize()} (%)": bands["value"].map(fmt),
+        }
+    )
+    display(
+        Markdown(
+            "## 4 Results by school size\n\n"
+            + captioned_table(
+                number.next_table("bands", ""),
+                f"Results of all the LA's schools by size band, {int(bands['year'].max())}",
+                table,
+                note="Size from GIAS number on roll.",
+            )
+        )
+    )
 
 # %%
 targets = p.get("targets")
@@ -195,19 +288,50 @@ if targets is None:
     display(Markdown(heading + "No targets file (la/partnership_targets.csv) was supplied, so targets are not tracked here."))
 else:
     t = targets[targets["partnership_id"].isin(ids)]
-    table = pd.DataFrame({"Partnership": t["partnership_id"], "Year": t["year"].astype(str), "Measure": t["measure"],
-                          "Target": t["target"].map(fmt), "Result": t["value"].map(fmt),
-                          "Difference (pp)": t["difference"].map(lambda v: fmt(v, 1)), "Status": t["status"]})
-    display(Markdown(heading + (captioned_table(number.next_table("targets", ""), "Targets against results", table)
-                                if len(t) else "No targets were recorded for these partnerships.")))
+    table = pd.DataFrame(
+        {
+            "Partnership": t["partnership_id"],
+            "Year": t["year"].astype(str),
+            "Measure": t["measure"],
+            "Target": t["target"].map(fmt),
+            "Result": t["value"].map(fmt),
+            "Difference (pp)": t["difference"].map(lambda v: fmt(v, 1)),
+            "Status": t["status"],
+        }
+    )
+    display(
+        Markdown(
+            heading
+            + (
+                captioned_table(number.next_table("targets", ""), "Targets against results", table)
+                if len(t)
+                else "No targets were recorded for these partnerships."
+            )
+        )
+    )
 
 # %%
 out = did.merge(schools[["urn", "name"]], on="urn", how="left").assign(la_name=la_name)
-data = ees_frame(out.assign(year=year), "School", {"old_la_code": "la_code", "la_name": "la_name", "school_urn": "urn",
-                 "school_name": "name"}, ["partnership_id", "partnership_type"],
-                 [Indicator("treated_change", "Change after joining (pp)", "", 1),
-                  Indicator("control_change", "Similar schools' change (pp)", "", 1), Indicator("did", "Difference (pp)", "", 1)])
-write_ees(data, ees_meta({"partnership_id": "Partnership", "partnership_type": "Type"},
-                         [Indicator("treated_change", "Change after joining (pp)", "", 1),
-                          Indicator("control_change", "Similar schools' change (pp)", "", 1),
-                          Indicator("did", "Difference (pp)", "", 1)]), Path(downloads_dir) / "partnership_did")
+data = ees_frame(
+    out.assign(year=year),
+    "School",
+    {"old_la_code": "la_code", "la_name": "la_name", "school_urn": "urn", "school_name": "name"},
+    ["partnership_id", "partnership_type"],
+    [
+        Indicator("treated_change", "Change after joining (pp)", "", 1),
+        Indicator("control_change", "Similar schools' change (pp)", "", 1),
+        Indicator("did", "Difference (pp)", "", 1),
+    ],
+)
+write_ees(
+    data,
+    ees_meta(
+        {"partnership_id": "Partnership", "partnership_type": "Type"},
+        [
+            Indicator("treated_change", "Change after joining (pp)", "", 1),
+            Indicator("control_change", "Similar schools' change (pp)", "", 1),
+            Indicator("did", "Difference (pp)", "", 1),
+        ],
+    ),
+    Path(downloads_dir) / "partnership_did",
+)

@@ -23,14 +23,20 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from keystage.measures.floor import NO_RESULT
 from keystage.narrate import report_metadata
 from keystage.present.charts import figure_output, use_house_style
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import (
-    executed_notebook, hide_small, la_school_urns, places, school_series, support_by_year, write_notebook,
+    executed_notebook,
+    hide_small,
+    la_school_urns,
+    places,
+    school_series,
+    support_by_year,
+    write_notebook,
 )
 from keystage.render.engine import report_slug
 from keystage.rounding import round_half_up
@@ -74,10 +80,20 @@ def rows_of(name: str, urn: int) -> pd.DataFrame:
     return split[name].get(urn, EMPTY[name])
 
 
-MEASURE_LABELS = {"headline": "Headline (%)", "higher": "Higher standard (%)", "read": "Reading (%)", "writ": "Writing (%)",
-                  "mat": "Maths (%)", "eng": "English (%)", "gps": "Grammar, punctuation and spelling (%)",
-                  "read_prog": "Reading progress", "writ_prog": "Writing progress", "mat_prog": "Maths progress",
-                  "headline_disadv": "Headline, disadvantaged (%)", "headline_other": "Headline, other pupils (%)"}
+MEASURE_LABELS = {
+    "headline": "Headline (%)",
+    "higher": "Higher standard (%)",
+    "read": "Reading (%)",
+    "writ": "Writing (%)",
+    "mat": "Maths (%)",
+    "eng": "English (%)",
+    "gps": "Grammar, punctuation and spelling (%)",
+    "read_prog": "Reading progress",
+    "writ_prog": "Writing progress",
+    "mat_prog": "Maths progress",
+    "headline_disadv": "Headline, disadvantaged (%)",
+    "headline_other": "Headline, other pupils (%)",
+}
 
 
 # %%
@@ -101,14 +117,20 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
     my_spells = rows_of("spells", urn)
     roll = sizes["number_on_roll"].get(urn)
     facts = [f"URN {urn}", f"district: {district}" if district else "", f"{roll} pupils on roll (GIAS)" if pd.notna(roll) else ""]
-    out = [md(f"# {name}\n\n" + " · ".join(f for f in facts if f) + f". {la_name} local authority.\n\n"
-              f"Values for groups of fewer than {rules.min_group} pupils are shown as **{rules.symbol}**.")]
+    out = [
+        md(
+            f"# {name}\n\n" + " · ".join(f for f in facts if f) + f". {la_name} local authority.\n\n"
+            f"Values for groups of fewer than {rules.min_group} pupils are shown as **{rules.symbol}**."
+        )
+    ]
     out.append(md("## Results by year"))
     for era, rows in mine.groupby("era", sort=False):
         rows = rows[rows["measure"].isin(MEASURE_LABELS)]
         if rows.empty:
             continue
-        table = rows.pivot(index="measure", columns="year", values="value").reindex([m for m in MEASURE_LABELS if m in set(rows["measure"])])
+        table = rows.pivot(index="measure", columns="year", values="value").reindex(
+            [m for m in MEASURE_LABELS if m in set(rows["measure"])]
+        )
         table = table.map(shown_value)
         cohort = mine[(mine["era"] == era) & (mine["measure"] == "eligible")].set_index("year")["value"]
         table.loc["Pupils eligible"] = [shown_value(cohort.get(y), 0) for y in table.columns]
@@ -116,7 +138,9 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         frame = table.reset_index().rename(columns={"index": "Measure"})
         frame.columns = [str(c) for c in frame.columns]
         label = standards.eras[era].headline_label
-        out.append(md(captioned_table(number.next_table(f"series-{era}", era), f"{name}: results, {era} era (headline: {label})", frame)))
+        out.append(
+            md(captioned_table(number.next_table(f"series-{era}", era), f"{name}: results, {era} era (headline: {label})", frame))
+        )
     history = la_mean.merge(rows_of("series", urn).query("measure == 'headline'"), on="year", suffixes=("_la", ""))
     history = history[history["era"] == history["era"].iloc[-1]] if len(history) else history
     if len(history) >= 2 and (history["cohort"] >= rules.min_group).all():
@@ -126,47 +150,114 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         ax.set_ylabel("% meeting the headline measure")
         ax.legend(loc="lower left", fontsize=8)
         n = number.next_figure("trend", "headline")
-        data, meta = figure_output(fig, n, f"{name}: headline measure by year against the LA",
-                                   f"Line chart of {name}'s headline percentage from {history['year'].min()} to "
-                                   f"{history['year'].max()}, beside the {la_name} figure for each year.")
+        data, meta = figure_output(
+            fig,
+            n,
+            f"{name}: headline measure by year against the LA",
+            f"Line chart of {name}'s headline percentage from {history['year'].min()} to "
+            f"{history['year'].max()}, beside the {la_name} figure for each year.",
+        )
         out.append({"data": data, "metadata": meta})
     f = rows_of("floor", urn)
     f = f[f["status"] != NO_RESULT]
     if len(f):
-        frame = pd.DataFrame({"Year": f["year"].astype(str), "Rule": f["rule_source"], "Threshold (%)": f["threshold"].map(lambda v: f"{v:g}"),
-                              "Status": f["status"]})
-        out.append(md("## Floor standard\n\n" + captioned_table(number.next_table("floor", ""), f"{name}: floor standard status by year", frame)))
+        frame = pd.DataFrame(
+            {
+                "Year": f["year"].astype(str),
+                "Rule": f["rule_source"],
+                "Threshold (%)": f["threshold"].map(lambda v: f"{v:g}"),
+                "Status": f["status"],
+            }
+        )
+        out.append(
+            md(
+                "## Floor standard\n\n"
+                + captioned_table(number.next_table("floor", ""), f"{name}: floor standard status by year", frame)
+            )
+        )
     s = rows_of("support", urn)
     if len(s):
-        frame = pd.DataFrame({"Year": s["year"].astype(str), "Statutory days": s["statutory"].map(lambda v: f"{v:g}"),
-                              "Purchased days": s["purchased"].map(lambda v: f"{v:g}"), "Total days": s["total"].map(lambda v: f"{v:g}")})
-        out.append(md("## Support from the LA\n\n" + captioned_table(number.next_table("support", ""), f"{name}: days of school-improvement support by year", frame)))
+        frame = pd.DataFrame(
+            {
+                "Year": s["year"].astype(str),
+                "Statutory days": s["statutory"].map(lambda v: f"{v:g}"),
+                "Purchased days": s["purchased"].map(lambda v: f"{v:g}"),
+                "Total days": s["total"].map(lambda v: f"{v:g}"),
+            }
+        )
+        out.append(
+            md(
+                "## Support from the LA\n\n"
+                + captioned_table(number.next_table("support", ""), f"{name}: days of school-improvement support by year", frame)
+            )
+        )
     else:
         out.append(md("## Support from the LA\n\nThe LA's records list no support days for this school."))
     if len(my_spells):
-        links = [f"[{n}](../{report_slug({'kind': 'partnership', 'unit_id': i, 'year': year})}/index.html)"
-                 for n, i in zip(my_spells["partnership_name"], my_spells["partnership_id"])]
-        frame = pd.DataFrame({"Partnership": links, "Type": my_spells["partnership_type"],
-                              "Joined": my_spells["joined"].dt.strftime("%Y-%m-%d"),
-                              "Left": my_spells["left"].dt.strftime("%Y-%m-%d").fillna("still a member"),
-                              "URNs": my_spells["source_urns"]})
-        out.append(md("## Partnerships\n\n" + captioned_table(number.next_table("partnerships", ""), f"{name}: partnership memberships", frame)))
+        links = [
+            f"[{n}](../{report_slug({'kind': 'partnership', 'unit_id': i, 'year': year})}/index.html)"
+            for n, i in zip(my_spells["partnership_name"], my_spells["partnership_id"], strict=True)
+        ]
+        frame = pd.DataFrame(
+            {
+                "Partnership": links,
+                "Type": my_spells["partnership_type"],
+                "Joined": my_spells["joined"].dt.strftime("%Y-%m-%d"),
+                "Left": my_spells["left"].dt.strftime("%Y-%m-%d").fillna("still a member"),
+                "URNs": my_spells["source_urns"],
+            }
+        )
+        out.append(
+            md(
+                "## Partnerships\n\n"
+                + captioned_table(number.next_table("partnerships", ""), f"{name}: partnership memberships", frame)
+            )
+        )
     p = rows_of("place", urn)
     p = p[p["year"] == p["year"].max()]
     p = p[p["measure"].isin(MEASURE_LABELS)]
     if len(p):
-        frame = pd.DataFrame({"Measure": p["measure"].map(MEASURE_LABELS), "School": p["value"].map(shown_value),
-                              "Place in district": [f"{r:.0f} of {n}" if pd.notna(r) else "" for r, n in zip(p["district_rank"], p["district_n"])],
-                              "District": p["district_value"].map(shown_value),
-                              "Place in LA": [f"{r:.0f} of {n}" for r, n in zip(p["la_rank"], p["la_n"])], "LA": p["la_value"].map(shown_value)})
+        frame = pd.DataFrame(
+            {
+                "Measure": p["measure"].map(MEASURE_LABELS),
+                "School": p["value"].map(shown_value),
+                "Place in district": [
+                    f"{r:.0f} of {n}" if pd.notna(r) else "" for r, n in zip(p["district_rank"], p["district_n"], strict=True)
+                ],
+                "District": p["district_value"].map(shown_value),
+                "Place in LA": [f"{r:.0f} of {n}" for r, n in zip(p["la_rank"], p["la_n"], strict=True)],
+                "LA": p["la_value"].map(shown_value),
+            }
+        )
         when = int(p["year"].iloc[0])
-        out.append(md(f"## Place in the district and the LA, {when}\n\n" + captioned_table(
-            number.next_table("place", ""), f"{name}: place among schools with published results, {when} (1 = highest)", frame,
-            note=f"Schools with fewer than {rules.min_group} eligible pupils are not ranked.")))
+        out.append(
+            md(
+                f"## Place in the district and the LA, {when}\n\n"
+                + captioned_table(
+                    number.next_table("place", ""),
+                    f"{name}: place among schools with published results, {when} (1 = highest)",
+                    frame,
+                    note=f"Schools with fewer than {rules.min_group} eligible pupils are not ranked.",
+                )
+            )
+        )
     else:
-        out.append(md("## Place in the district and the LA\n\nThis school's latest cohort is too small to rank, or it has no published percentage."))
-    meta = {"title": f"{name}: school profile", "subtitle": f"Key Stage 2 results to {year}", "kind": "school",
-            "la_code": la_code, "la_name": la_name, "unit_id": str(urn), "unit_name": name, "year": year}
+        out.append(
+            md(
+                "## Place in the district and the LA\n\n"
+                "This school's latest cohort is too small to rank, or it has no published percentage."
+            )
+        )
+    meta = {
+        "title": f"{name}: school profile",
+        "subtitle": f"Key Stage 2 results to {year}",
+        "kind": "school",
+        "la_code": la_code,
+        "la_name": la_name,
+        "unit_id": str(urn),
+        "unit_name": name,
+        "year": year,
+    }
     return meta, out
 
 
@@ -175,8 +266,16 @@ if str(unit_id) == "all":
     for urn in la_school_urns(units, lineage, la_code):
         meta, outputs = profile(urn)
         write_notebook(executed_notebook(meta, outputs), Path(profiles_dir) / f"school-{urn}.ipynb")
-    report_metadata({"title": f"{la_name}: school profiles", "kind": "school", "la_code": la_code, "la_name": la_name,
-                     "unit_id": "all", "year": year})
+    report_metadata(
+        {
+            "title": f"{la_name}: school profiles",
+            "kind": "school",
+            "la_code": la_code,
+            "la_name": la_name,
+            "unit_id": "all",
+            "year": year,
+        }
+    )
 else:
     meta, outputs = profile(int(unit_id))
     for o in outputs:

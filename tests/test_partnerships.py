@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from keystage.errors import InputError, Rejects
+from keystage.measures.floor import floor_schools
 from keystage.measures.partnerships import (
     cluster_bootstrap,
     did_summary,
@@ -22,7 +23,6 @@ from keystage.measures.partnerships import (
     size_band,
     targets_vs_results,
 )
-from keystage.measures.floor import floor_schools
 from keystage.standards import load_standards
 
 STANDARDS = load_standards()
@@ -38,8 +38,11 @@ def results(rows: list[tuple[int, int, str, float]]) -> pd.DataFrame:
 def partnerships(rows: list[tuple[str, str, int, str, str | None]]) -> pd.DataFrame:
     """A Partnerships frame from (id, type, urn, joined, left)."""
     frame = pd.DataFrame(rows, columns=["partnership_id", "partnership_type", "urn", "joined", "left"])
-    return frame.assign(partnership_name="P " + frame["partnership_id"], joined=pd.to_datetime(frame["joined"]),
-                        left=pd.to_datetime(frame["left"]))
+    return frame.assign(
+        partnership_name="P " + frame["partnership_id"],
+        joined=pd.to_datetime(frame["joined"]),
+        left=pd.to_datetime(frame["left"]),
+    )
 
 
 LINEAGE = pd.DataFrame({"urn": [100, 200], "series_urn": [200, 200], "chain": ["100 > 200", "100 > 200"], "issue": ["", ""]})
@@ -73,8 +76,18 @@ def test_member_years_of_a_school_that_joins_mid_series_and_leaves() -> None:
 def test_partnership_results_count_a_school_only_in_the_years_it_was_a_member() -> None:
     # A is a member throughout; B joins in September 2016, so counts from the 2017 tests.
     p = partnerships([("P1", "cluster", 1, "2010-09-01", None), ("P1", "cluster", 2, "2016-09-01", None)])
-    r = results([(1, 2016, "eligible", 10), (1, 2016, "headline", 50), (1, 2017, "eligible", 10), (1, 2017, "headline", 60),
-                 (2, 2016, "eligible", 30), (2, 2016, "headline", 80), (2, 2017, "eligible", 30), (2, 2017, "headline", 70)])
+    r = results(
+        [
+            (1, 2016, "eligible", 10),
+            (1, 2016, "headline", 50),
+            (1, 2017, "eligible", 10),
+            (1, 2017, "headline", 60),
+            (2, 2016, "eligible", 30),
+            (2, 2016, "headline", 80),
+            (2, 2017, "eligible", 30),
+            (2, 2017, "headline", 70),
+        ]
+    )
     att = partnership_attainment(r, membership_spells(p, None), STANDARDS)
     head = att[att["measure"] == "headline"].set_index("year")
     assert head.loc[2016, "value"] == 50.0 and head.loc[2016, "n_schools"] == 1  # A alone: 5 of 10
@@ -100,7 +113,10 @@ def test_difference_in_differences_on_a_tiny_panel() -> None:
     spells = membership_spells(partnerships([("P1", "federation", 9, "2017-09-01", None)]), None)
     sizes = pd.DataFrame({"urn": [9, 1, 2, 3], "la_code": 701, "number_on_roll": 100, "size_band": "75 to 149"})
     did = matched_did(results(rows), spells, sizes, STANDARDS, k=2).iloc[0]
-    assert (did["before_years"], did["after_years"]) == ("2016 2017", "2018 2019 2022 2023 2024 2025")  # means use the years with results
+    assert (did["before_years"], did["after_years"]) == (
+        "2016 2017",
+        "2018 2019 2022 2023 2024 2025",
+    )  # means use the years with results
     assert (did["treated_before"], did["treated_after"], did["treated_change"]) == (52, 62, 10)
     assert did["control_urns"] == "1; 2"
     assert did["control_change"] == 3 and did["did"] == 7
@@ -124,9 +140,17 @@ def test_cluster_bootstrap_resamples_whole_schools() -> None:
 
 
 def test_did_summary_groups_and_withholds_an_interval_under_three_schools() -> None:
-    did = pd.DataFrame({"partnership_id": ["A", "A", "B"], "partnership_type": ["cluster", "cluster", "trust"],
-                        "urn": [1, 2, 3], "size_band": ["under 75"] * 3, "treated_change": [4.0, 2.0, 6.0],
-                        "control_change": [1.0, 1.0, 0.0], "did": [3.0, 1.0, 6.0]})
+    did = pd.DataFrame(
+        {
+            "partnership_id": ["A", "A", "B"],
+            "partnership_type": ["cluster", "cluster", "trust"],
+            "urn": [1, 2, 3],
+            "size_band": ["under 75"] * 3,
+            "treated_change": [4.0, 2.0, 6.0],
+            "control_change": [1.0, 1.0, 0.0],
+            "did": [3.0, 1.0, 6.0],
+        }
+    )
     s = did_summary(did).set_index(["grouping", "group"])
     assert s.loc[("all", "all partnerships"), "did"] == pytest.approx((3 + 1 + 6) / 3)
     assert s.loc[("type", "cluster"), "did"] == 2.0 and np.isnan(s.loc[("type", "cluster"), "lower"])
@@ -140,13 +164,16 @@ def test_size_bands_edges() -> None:
 
 def test_targets_are_read_tracked_and_a_bad_row_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "partnership_targets.csv"
-    path.write_text("partnership_id,year,measure,target\nP1,2017,headline,60\nP1,2017,read,80\nP1,2019,headline,70\n"
-                    "P1,2018,headline,lots\n", encoding="utf-8")
+    path.write_text(
+        "partnership_id,year,measure,target\nP1,2017,headline,60\nP1,2017,read,80\nP1,2019,headline,70\nP1,2018,headline,lots\n",
+        encoding="utf-8",
+    )
     rejects = Rejects()
     targets = read_targets(path, rejects)
     assert len(targets) == 3 and rejects.table()["line"].tolist() == [5]
-    attainment = pd.DataFrame({"unit_id": "P1", "year": [2017, 2017], "measure": ["headline", "read"],
-                               "value": [67.5, 75.0], "n_schools": 2})
+    attainment = pd.DataFrame(
+        {"unit_id": "P1", "year": [2017, 2017], "measure": ["headline", "read"], "value": [67.5, 75.0], "n_schools": 2}
+    )
     t = targets_vs_results(targets, attainment, STANDARDS).set_index(["year", "measure"])
     assert t.loc[(2017, "headline"), "difference"] == 7.5 and t.loc[(2017, "headline"), "status"] == "met"
     assert t.loc[(2017, "read"), "difference"] == -5.0 and t.loc[(2017, "read"), "status"] == "not met"
@@ -171,11 +198,17 @@ def test_demo_partnership_outputs_and_profiles(tmp_path: Path) -> None:
 
     write_demo(tmp_path / "data", scale="la", seed=2013)
     (tmp_path / "data" / "la" / "partnership_targets.csv").write_text(
-        "partnership_id,year,measure,target\nCL01,2025,headline,70\n", encoding="utf-8")
+        "partnership_id,year,measure,target\nCL01,2025,headline,70\n", encoding="utf-8"
+    )
     ingest(tmp_path / "data", tmp_path / "canonical")
     measure(tmp_path / "canonical", tmp_path / "measures", STANDARDS)
-    out = run_partnerships(tmp_path / "canonical", tmp_path / "measures", tmp_path / "partnerships", STANDARDS,
-                           tmp_path / "data" / "la" / "partnership_targets.csv")
+    out = run_partnerships(
+        tmp_path / "canonical",
+        tmp_path / "measures",
+        tmp_path / "partnerships",
+        STANDARDS,
+        tmp_path / "data" / "la" / "partnership_targets.csv",
+    )
     assert {"spells", "did_schools", "did_summary", "attainment", "floor_counts", "size_bands", "targets"} <= set(out)
     assert (tmp_path / "partnerships" / "did_summary.parquet").is_file()
     summary = out["did_summary"].set_index(["grouping", "group"])
@@ -193,8 +226,10 @@ def test_an_la_without_partnerships_gets_empty_tables_not_an_error() -> None:
     from keystage.partnership_stage import partnership_tables
 
     r = results([(1, 2019, "eligible", 20), (1, 2019, "headline", 70)])
-    measures = {"schools": pd.DataFrame({"urn": [1], "la_code": [701], "name": ["A"]}),
-                "floor_schools": floor_schools(r, STANDARDS)}
+    measures = {
+        "schools": pd.DataFrame({"urn": [1], "la_code": [701], "name": ["A"]}),
+        "floor_schools": floor_schools(r, STANDARDS),
+    }
     out = partnership_tables({"school_results": r}, measures, STANDARDS)
     assert out["spells"].empty and out["did_summary"].empty and out["attainment"].empty
     assert out["size_bands"].empty  # no GIAS file: size unknown

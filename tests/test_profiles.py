@@ -47,8 +47,14 @@ def test_profile_href_is_the_site_folder_of_the_school_report() -> None:
 
 
 def test_series_carries_the_cohort_and_hides_values_of_small_cohorts() -> None:
-    att = attainment_rows([("school", "1", 2019, "headline", "pct", 60.0, 5.0), ("school", "2", 2019, "headline", "pct", 70.0, 6.0),
-                           ("school", "1", 2019, "eligible", "count", 5.0, 1.0), ("la", "701", 2019, "headline", "pct", 65.0, 11.0)])
+    att = attainment_rows(
+        [
+            ("school", "1", 2019, "headline", "pct", 60.0, 5.0),
+            ("school", "2", 2019, "headline", "pct", 70.0, 6.0),
+            ("school", "1", 2019, "eligible", "count", 5.0, 1.0),
+            ("la", "701", 2019, "headline", "pct", 65.0, 11.0),
+        ]
+    )
     series = school_series(att)
     assert len(series) == 3  # school rows only
     head = series[series["measure"] == "headline"].set_index("urn")
@@ -61,12 +67,28 @@ def test_series_carries_the_cohort_and_hides_values_of_small_cohorts() -> None:
 
 def test_place_in_district_and_la_leaves_small_cohorts_unranked() -> None:
     # LA 701: A (80%, 20 pupils) and B (60%, 30 pupils) in North; C (90%, 4 pupils) in South is not ranked.
-    att = attainment_rows([
-        ("school", "1", 2019, "headline", "pct", 80.0, 20.0), ("school", "2", 2019, "headline", "pct", 60.0, 30.0),
-        ("school", "3", 2019, "headline", "pct", 90.0, 4.0), ("district", "North", 2019, "headline", "pct", 68.0, 50.0),
-        ("la", "701", 2019, "headline", "pct", 69.6, 54.0)])
-    u = units([("la", "701", 1), ("la", "701", 2), ("la", "701", 3), ("district", "North", 1), ("district", "North", 2),
-               ("district", "South", 3), ("school", "1", 1), ("school", "2", 2), ("school", "3", 3)])
+    att = attainment_rows(
+        [
+            ("school", "1", 2019, "headline", "pct", 80.0, 20.0),
+            ("school", "2", 2019, "headline", "pct", 60.0, 30.0),
+            ("school", "3", 2019, "headline", "pct", 90.0, 4.0),
+            ("district", "North", 2019, "headline", "pct", 68.0, 50.0),
+            ("la", "701", 2019, "headline", "pct", 69.6, 54.0),
+        ]
+    )
+    u = units(
+        [
+            ("la", "701", 1),
+            ("la", "701", 2),
+            ("la", "701", 3),
+            ("district", "North", 1),
+            ("district", "North", 2),
+            ("district", "South", 3),
+            ("school", "1", 1),
+            ("school", "2", 2),
+            ("school", "3", 3),
+        ]
+    )
     p = places(school_series(att), u, None, att, RULES).set_index("urn")
     assert list(p.index) == [1, 2]
     assert (p.loc[1, "la_rank"], p.loc[1, "la_n"], p.loc[2, "la_rank"]) == (1, 2, 2)
@@ -75,8 +97,15 @@ def test_place_in_district_and_la_leaves_small_cohorts_unranked() -> None:
 
 
 def test_support_days_follow_a_converted_school_to_its_series_urn() -> None:
-    days = pd.DataFrame({"urn": [100, 200, 300], "year": [2016, 2016, 2017], "team": ["English", "Maths", "English"],
-                         "kind": ["statutory", "purchased", "purchased"], "days": [2.0, 1.5, 4.0]})
+    days = pd.DataFrame(
+        {
+            "urn": [100, 200, 300],
+            "year": [2016, 2016, 2017],
+            "team": ["English", "Maths", "English"],
+            "kind": ["statutory", "purchased", "purchased"],
+            "days": [2.0, 1.5, 4.0],
+        }
+    )
     s = support_by_year(days, LINEAGE).set_index(["urn", "year"])
     assert (s.loc[(200, 2016), "statutory"], s.loc[(200, 2016), "purchased"], s.loc[(200, 2016), "total"]) == (2.0, 1.5, 3.5)
     assert s.loc[(300, 2017), "total"] == 4.0
@@ -91,7 +120,8 @@ def test_la_schools_are_series_urns_and_match_the_cheap_data_folder_listing(tmp_
     (tmp_path / "ks2" / "2016_x_ks2final.csv").write_text("\ufeffRECTYPE,LEA,URN\n1,701,100\n1,702,300\n", encoding="utf-8")
     (tmp_path / "ks2" / "2017_x_ks2final.csv").write_text("\ufeffRECTYPE,LEA,URN\n1,701,200\n1,702,300\n", encoding="utf-8")
     (tmp_path / "gias" / "links_x.csv").write_text(
-        "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n100,200,A,Successor,01-09-2016\n", encoding="cp1252")
+        "URN,LinkURN,LinkName,LinkType,LinkEstablishedDate\n100,200,A,Successor,01-09-2016\n", encoding="cp1252"
+    )
     assert data_folder_schools(tmp_path) == {701: [200], 702: [300]}
 
 
@@ -99,8 +129,10 @@ def test_executed_notebook_meets_the_render_contract_and_renders_html_only(tmp_p
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
     data, meta = figure_output(fig, 1, "A line", "A rising line from 3 to 4.")
-    nb = executed_notebook({"title": "X: school profile", "kind": "school", "unit_id": "42", "year": 2025},
-                           [{"data": {"text/markdown": "# X\n\nHello."}}, {"data": data, "metadata": meta}])
+    nb = executed_notebook(
+        {"title": "X: school profile", "kind": "school", "unit_id": "42", "year": 2025},
+        [{"data": {"text/markdown": "# X\n\nHello."}}, {"data": data, "metadata": meta}],
+    )
     path = write_notebook(nb, tmp_path / "school-42.ipynb")
     markdown, got = notebook_to_markdown(path, tmp_path / "assets")
     assert got["unit_id"] == "42" and "Hello." in markdown and (tmp_path / "assets" / "fig-1.png").is_file()
@@ -128,11 +160,19 @@ def test_demo_partnership_report_links_each_school_to_a_rendered_profile(tmp_pat
     spells = run_partnerships(tmp_path / "canonical", tmp_path / "measures", tmp_path / "partnerships", standards)["spells"]
     urn = int(spells.loc[spells["partnership_id"] == "CL01", "urn"].iloc[0])
     common = {"work_dir": str(tmp_path), "la_code": 701, "standards_path": "config/standards.yaml"}
-    narrate("analysis/partnership_report.py", tmp_path / "nb" / "p.ipynb",
-            common | {"kind": "partnership", "unit_id": "CL01", "downloads_dir": str(tmp_path / "nb" / "p_data")})
-    narrate("analysis/school_profile.py", tmp_path / "nb" / "s.ipynb",
-            common | {"kind": "school", "unit_id": str(urn), "profiles_dir": str(tmp_path / "nb" / "profiles")})
-    report = render_report(tmp_path / "nb" / "p.ipynb", tmp_path / "r" / "p", engine="pandoc", data_dir=tmp_path / "nb" / "p_data")
+    narrate(
+        "analysis/partnership_report.py",
+        tmp_path / "nb" / "p.ipynb",
+        common | {"kind": "partnership", "unit_id": "CL01", "downloads_dir": str(tmp_path / "nb" / "p_data")},
+    )
+    narrate(
+        "analysis/school_profile.py",
+        tmp_path / "nb" / "s.ipynb",
+        common | {"kind": "school", "unit_id": str(urn), "profiles_dir": str(tmp_path / "nb" / "profiles")},
+    )
+    report = render_report(
+        tmp_path / "nb" / "p.ipynb", tmp_path / "r" / "p", engine="pandoc", data_dir=tmp_path / "nb" / "p_data"
+    )
     profile = render_report(tmp_path / "nb" / "s.ipynb", tmp_path / "r" / "s", engine="pandoc", html_only=True)
     assert profile.meta["kind"] == "school" and profile.slug == f"school-{urn}-{report.meta['year']}"
     build_site([report, profile], tmp_path / "site")

@@ -29,12 +29,19 @@ from keystage.stages import read_canonical
 from keystage.standards import Standards
 from keystage.units import apply_lineage
 
-EMPTY_PARTNERSHIPS = {"partnership_id": str, "partnership_name": str, "partnership_type": str, "urn": "int64",
-                      "joined": "datetime64[ns]", "left": "datetime64[ns]"}
+EMPTY_PARTNERSHIPS = {
+    "partnership_id": str,
+    "partnership_name": str,
+    "partnership_type": str,
+    "urn": "int64",
+    "joined": "datetime64[ns]",
+    "left": "datetime64[ns]",
+}
 
 
-def partnership_tables(tables: dict[str, pd.DataFrame], measures: dict[str, pd.DataFrame], standards: Standards,
-                       targets: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def partnership_tables(
+    tables: dict[str, pd.DataFrame], measures: dict[str, pd.DataFrame], standards: Standards, targets: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Every partnership table: spells, sizes, did_schools, did_summary, attainment, floor_counts,
     size_bands and (when targets are given) targets."""
     lineage = tables.get("lineage")
@@ -76,8 +83,13 @@ def data_folder_partnerships(data_dir: str | Path) -> dict[int, list[str]]:
     return {int(la): sorted(set(g["partnership_id"])) for la, g in found.groupby("la_code")}
 
 
-def run_partnerships(canonical_dir: str | Path, measures_dir: str | Path, out_dir: str | Path, standards: Standards,
-                     targets_path: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def run_partnerships(
+    canonical_dir: str | Path,
+    measures_dir: str | Path,
+    out_dir: str | Path,
+    standards: Standards,
+    targets_path: str | Path | None = None,
+) -> dict[str, pd.DataFrame]:
     """Read canonical and measure tables (and the targets CSV when given and present), write the
     partnership tables to `out_dir` and return them; unreadable target rows go to out_dir/rejects.parquet."""
     rejects = Rejects()

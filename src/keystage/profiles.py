@@ -25,8 +25,20 @@ from keystage.render.engine import report_slug
 from keystage.standards import DisclosureRules
 from keystage.units import map_urns, units_on_series
 
-PLACE_COLUMNS = ["urn", "year", "measure", "value", "cohort", "district", "district_rank", "district_n", "district_value",
-                 "la_rank", "la_n", "la_value"]
+PLACE_COLUMNS = [
+    "urn",
+    "year",
+    "measure",
+    "value",
+    "cohort",
+    "district",
+    "district_rank",
+    "district_n",
+    "district_value",
+    "la_rank",
+    "la_n",
+    "la_value",
+]
 
 
 def profile_href(urn: int, year: int) -> str:
@@ -68,9 +80,18 @@ def school_series(attainment: pd.DataFrame) -> pd.DataFrame:
     """Each school's value on every measure by year with its cohort (the pupils a percentage or progress
     score is of: all eligible, disadvantaged or other pupils; NaN for counts), from the attainment table."""
     s = attainment[attainment["unit_type"] == "school"]
-    out = pd.DataFrame({"urn": s["unit_id"].astype("int64"), "year": s["year"], "era": s["era"], "measure": s["measure"],
-                        "kind": s["kind"], "value": s["value"],
-                        "cohort": np.where(s["kind"] == "count", np.nan, s["denominator"]), "change_1y": s["change_1y"]})
+    out = pd.DataFrame(
+        {
+            "urn": s["unit_id"].astype("int64"),
+            "year": s["year"],
+            "era": s["era"],
+            "measure": s["measure"],
+            "kind": s["kind"],
+            "value": s["value"],
+            "cohort": np.where(s["kind"] == "count", np.nan, s["denominator"]),
+            "change_1y": s["change_1y"],
+        }
+    )
     return out.sort_values(["urn", "measure", "year"], ignore_index=True)
 
 
@@ -87,15 +108,17 @@ def support_by_year(support_days: pd.DataFrame | None, lineage: pd.DataFrame | N
     columns = ["urn", "year", "statutory", "purchased", "total"]
     if support_days is None or not len(support_days):
         return pd.DataFrame(columns=columns)
-    days = map_urns(support_days, lineage).pivot_table(index=["urn", "year"], columns="kind", values="days", aggfunc="sum",
-                                                       fill_value=0.0)
+    days = map_urns(support_days, lineage).pivot_table(
+        index=["urn", "year"], columns="kind", values="days", aggfunc="sum", fill_value=0.0
+    )
     days = days.reindex(columns=["statutory", "purchased"], fill_value=0.0)
     days["total"] = days["statutory"] + days["purchased"]
     return days.reset_index()[columns]
 
 
-def places(series: pd.DataFrame, units: pd.DataFrame, lineage: pd.DataFrame | None, attainment: pd.DataFrame,
-           rules: DisclosureRules) -> pd.DataFrame:
+def places(
+    series: pd.DataFrame, units: pd.DataFrame, lineage: pd.DataFrame | None, attainment: pd.DataFrame, rules: DisclosureRules
+) -> pd.DataFrame:
     """Each school's rank (1 = highest, ties share) among its district's and LA's schools on every pct measure
     and year, with the district and LA values; a school whose cohort is under the minimum group size is
     neither shown nor ranked (its value and ranks are left empty)."""
@@ -109,21 +132,36 @@ def places(series: pd.DataFrame, units: pd.DataFrame, lineage: pd.DataFrame | No
     s["district_rank"] = s.groupby(["district", "year", "measure"])["value"].rank(ascending=False, method="min")
     s["district_n"] = s.groupby(["district", "year", "measure"])["value"].transform("size")
     unit_value = attainment[["unit_type", "unit_id", "year", "measure", "value"]]
-    s = s.merge(unit_value[unit_value["unit_type"] == "district"].drop(columns="unit_type")
-                .rename(columns={"unit_id": "district", "value": "district_value"}), on=["district", "year", "measure"], how="left")
-    s = s.merge(unit_value[unit_value["unit_type"] == "la"].drop(columns="unit_type")
-                .rename(columns={"unit_id": "la_code", "value": "la_value"}), on=["la_code", "year", "measure"], how="left")
+    s = s.merge(
+        unit_value[unit_value["unit_type"] == "district"]
+        .drop(columns="unit_type")
+        .rename(columns={"unit_id": "district", "value": "district_value"}),
+        on=["district", "year", "measure"],
+        how="left",
+    )
+    s = s.merge(
+        unit_value[unit_value["unit_type"] == "la"]
+        .drop(columns="unit_type")
+        .rename(columns={"unit_id": "la_code", "value": "la_value"}),
+        on=["la_code", "year", "measure"],
+        how="left",
+    )
     return s[PLACE_COLUMNS].sort_values(["urn", "measure", "year"], ignore_index=True)
 
 
 def executed_notebook(meta: dict[str, Any], outputs: list[dict[str, Any]]) -> nbformat.NotebookNode:
     """A notebook in the executed form the renderers read: `keystage` metadata and one code cell whose
     outputs are the given display outputs ({"data": {...}, "metadata": {...}}: Markdown, or PNG as bytes)."""
+
     def encoded(data: dict[str, Any]) -> dict[str, Any]:
         return {k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v for k, v in data.items()}
 
-    cell = nbformat.v4.new_code_cell(source="", outputs=[
-        nbformat.v4.new_output("display_data", data=encoded(o["data"]), metadata=o.get("metadata", {})) for o in outputs])
+    cell = nbformat.v4.new_code_cell(
+        source="",
+        outputs=[
+            nbformat.v4.new_output("display_data", data=encoded(o["data"]), metadata=o.get("metadata", {})) for o in outputs
+        ],
+    )
     nb = nbformat.v4.new_notebook(cells=[cell], metadata={"keystage": meta})
     return lift_metadata(nb)
 

@@ -208,8 +208,9 @@ def _did_row(spell, outcome, pupils, disadv, sizes, members, standards, k) -> di
     }  # fmt: skip
 
 
-def cluster_bootstrap(values: pd.Series, clusters: pd.Series, reps: int = BOOTSTRAP_REPS, seed: int = BOOTSTRAP_SEED,
-                      level: float = 0.95) -> tuple[float, float]:
+def cluster_bootstrap(
+    values: pd.Series, clusters: pd.Series, reps: int = BOOTSTRAP_REPS, seed: int = BOOTSTRAP_SEED, level: float = 0.95
+) -> tuple[float, float]:
     """Percentile interval of the mean of `values`, resampling whole clusters (schools) with replacement,
     so a school counted in several memberships moves as one; a fixed seed gives the same interval each run."""
     sums = values.groupby(clusters.to_numpy()).agg(["sum", "size"])
@@ -226,15 +227,28 @@ def did_summary(did: pd.DataFrame) -> pd.DataFrame:
     partnership, with a cluster-bootstrap 95% interval (none under MIN_SCHOOLS_FOR_INTERVAL schools)."""
     usable = did[did["did"].notna()].assign(all="all partnerships")
     parts = []
-    for grouping, column in (("all", "all"), ("type", "partnership_type"), ("size band", "size_band"),
-                             ("partnership", "partnership_id")):
+    for grouping, column in (
+        ("all", "all"),
+        ("type", "partnership_type"),
+        ("size band", "size_band"),
+        ("partnership", "partnership_id"),
+    ):
         for group, rows in usable.groupby(column, sort=True):
             n_schools = rows["urn"].nunique()
-            low, high = (cluster_bootstrap(rows["did"], rows["urn"]) if n_schools >= MIN_SCHOOLS_FOR_INTERVAL
-                         else (np.nan, np.nan))
-            parts.append({"grouping": grouping, "group": str(group), "n_memberships": len(rows), "n_schools": n_schools,
-                          "treated_change": rows["treated_change"].mean(), "control_change": rows["control_change"].mean(),
-                          "did": rows["did"].mean(), "lower": low, "upper": high})
+            low, high = cluster_bootstrap(rows["did"], rows["urn"]) if n_schools >= MIN_SCHOOLS_FOR_INTERVAL else (np.nan, np.nan)
+            parts.append(
+                {
+                    "grouping": grouping,
+                    "group": str(group),
+                    "n_memberships": len(rows),
+                    "n_schools": n_schools,
+                    "treated_change": rows["treated_change"].mean(),
+                    "control_change": rows["control_change"].mean(),
+                    "did": rows["did"].mean(),
+                    "lower": low,
+                    "upper": high,
+                }
+            )
     return pd.DataFrame(parts, columns=SUMMARY_COLUMNS)
 
 
@@ -244,8 +258,14 @@ def _member_rows(frame: pd.DataFrame, spells: pd.DataFrame, years: list[int]) ->
     inside = member_years(spells, years)
     rows = frame.merge(inside[["spell", "urn", "year"]], on=["urn", "year"], how="inner")
     rows = rows.drop(columns="urn").rename(columns={"spell": "urn"})
-    units = pd.DataFrame({"unit_type": "group", "unit_id": spells["partnership_id"].to_numpy(),
-                          "unit_name": spells["partnership_name"].to_numpy(), "urn": np.arange(len(spells))})
+    units = pd.DataFrame(
+        {
+            "unit_type": "group",
+            "unit_id": spells["partnership_id"].to_numpy(),
+            "unit_name": spells["partnership_name"].to_numpy(),
+            "urn": np.arange(len(spells)),
+        }
+    )
     return rows, units
 
 
@@ -266,8 +286,14 @@ def size_band_attainment(results: pd.DataFrame, sizes: pd.DataFrame, standards: 
     """Pupil-weighted attainment of each LA's schools by size band (unit_type "size_band", unit_id
     "<la_code> <band>"), plus la_code and size_band columns."""
     known = sizes[sizes["size_band"].notna()]
-    units = pd.DataFrame({"unit_type": "size_band", "unit_id": known["la_code"].astype(str) + " " + known["size_band"],
-                          "unit_name": known["size_band"], "urn": known["urn"]})
+    units = pd.DataFrame(
+        {
+            "unit_type": "size_band",
+            "unit_id": known["la_code"].astype(str) + " " + known["size_band"],
+            "unit_name": known["size_band"],
+            "urn": known["urn"],
+        }
+    )
     out = attainment(results, units, standards)
     split = out["unit_id"].str.split(" ", n=1)
     return out.assign(la_code=split.str[0].astype("int64"), size_band=split.str[1])
@@ -277,10 +303,14 @@ def targets_vs_results(targets: pd.DataFrame, part_attainment: pd.DataFrame, sta
     """Each target beside the partnership's result (members at the time): value, difference (result minus
     target, pp, unrounded) and status "met", "not met" or "no result yet" (higher is better except gaps)."""
     got = part_attainment[["unit_id", "year", "measure", "value", "n_schools"]].rename(columns={"unit_id": "partnership_id"})
-    out = targets.drop(columns=[c for c in ("line",) if c in targets]).merge(got, on=["partnership_id", "year", "measure"],
-                                                                             how="left")
+    out = targets.drop(columns=[c for c in ("line",) if c in targets]).merge(
+        got, on=["partnership_id", "year", "measure"], how="left"
+    )
     out["difference"] = out["value"] - out["target"]
     sign = out["measure"].map(standards.polarity)
     out["status"] = np.select([out["value"].isna(), out["difference"] * sign >= 0], ["no result yet", "met"], "not met")
-    return sort_fixed(out, ["partnership_id", "year", "measure", "target", "value", "n_schools", "difference", "status"],
-                      ["partnership_id", "measure", "year"])
+    return sort_fixed(
+        out,
+        ["partnership_id", "year", "measure", "target", "value", "n_schools", "difference", "status"],
+        ["partnership_id", "measure", "year"],
+    )

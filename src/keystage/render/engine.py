@@ -90,9 +90,9 @@ def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_di
         shutil.rmtree(out_dir / owned, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     downloads = copy_downloads(meta, nb_path, data_dir or nb_path.parent / "data", out_dir / "data")
+    copies = () if html_only else (("PDF copy", f"{slug}.pdf", "PDF, A4"), ("Word copy", f"{slug}.docx", "DOCX"))
     links = PageLinks(home=f"{site_root}/index.html", search=f"{site_root}/search.html", css="style.css",
-                      downloads=((() if html_only else (("PDF copy", f"{slug}.pdf", "PDF, A4"), ("Word copy", f"{slug}.docx", "DOCX")))
-                                 + tuple((label, f"data/{p.name}", "CSV") for label, p in downloads)))
+                      downloads=copies + tuple((label, f"data/{p.name}", "CSV") for label, p in downloads))
     chosen = choose_engine(engine)
     with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
         if chosen == "quarto":
