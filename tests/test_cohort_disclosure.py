@@ -149,15 +149,18 @@ def test_pages_written_in_one_kernel_match_a_page_narrated_alone(build, tmp_path
     for name, frame in cohort_tables({"pupils": two}, load_cohort_rules(), RULES).items():
         frame.to_parquet(tmp_path / "cohorts" / f"{name}.parquet", index=False)
     urn = int(two["ks2_urn"].min())
-    base = {"work_dir": str(tmp_path), "la_code": 701, "kind": "school", "standards_path": str(REPO / "config" / "standards.yaml")}
+    base = {"work_dir": str(tmp_path), "la_code": 701, "kind": "school",
+            "standards_path": str(REPO / "config" / "standards.yaml")}
     narrate(REPO / "analysis" / "cohort_report.py", tmp_path / "all.ipynb",
             {**base, "unit_id": "all", "pages_dir": str(tmp_path / "pages")}, cwd=REPO)
     alone = narrate(REPO / "analysis" / "cohort_report.py", tmp_path / "alone.ipynb",
                     {**base, "unit_id": str(urn), "downloads_dir": str(tmp_path / "alone_data")}, cwd=REPO)
-    assert sorted(p.name for p in (tmp_path / "pages").glob("*.ipynb")) == [f"school-{u}.ipynb" for u in sorted(two["ks2_urn"].unique())]
+    written = sorted(p.name for p in (tmp_path / "pages").glob("*.ipynb"))
+    assert written == [f"school-{u}.ipynb" for u in sorted(two["ks2_urn"].unique())]
     batch = notebook_to_markdown(tmp_path / "pages" / f"school-{urn}.ipynb", tmp_path / "a" / "assets")
     single = notebook_to_markdown(alone, tmp_path / "b" / "assets")
     assert batch == single
-    assert (tmp_path / "a" / "assets" / "fig-1.png").read_bytes() == (tmp_path / "b" / "assets" / "fig-1.png").read_bytes()
+    figures = [(tmp_path / side / "assets" / "fig-1.png").read_bytes() for side in ("a", "b")]
+    assert figures[0] == figures[1]
     assert (tmp_path / "pages" / f"school-{urn}_data" / f"cohort_{urn}.csv").read_text() == (
         tmp_path / "alone_data" / f"cohort_{urn}.csv").read_text()
