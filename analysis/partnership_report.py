@@ -194,7 +194,13 @@ if not single and len(rows):
     chart = rows[rows["lower"].notna()]
     fig, ax = plt.subplots(figsize=(7, 3.4))
     labels = chart["grouping"] + ": " + chart["group"]
-    ax.errorbar(chart["did"], labels, xerr=[chart["did"] - chart["lower"], chart["upper"] - chart["did"]], fmt="o", capsize=3)
+    ax.errorbar(
+        chart["did"],
+        labels,
+        xerr=[(chart["did"] - chart["lower"]).clip(lower=0), (chart["upper"] - chart["did"]).clip(lower=0)],
+        fmt="o",
+        capsize=3,
+    )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("difference in differences (percentage points)")
     ax.invert_yaxis()
