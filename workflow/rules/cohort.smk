@@ -1,6 +1,6 @@
 # Cohort tracking (KS2 -> KS4): the suppressed cohort tables, the LA's cohort report and one page per
 # primary school ("How our pupils did at secondary school"), each as HTML, PDF and DOCX. One kernel
-# narrates every primary's page (a kernel start costs more than a page), then each page renders alone.
+# narrates every primary's page and one job renders them all (a process start costs more than a page).
 # Primaries are listed when the workflow is parsed, cheaply, from the data folder's la/pupils.csv.
 
 CWORK = config["work_dir"]  # the Snakefile defines WORK after including this file
@@ -116,17 +116,22 @@ rule render_cohort:
         " --engine {params.engine} > {log:q} 2>&1"
 
 
-rule render_cohort_page:
-    input:
-        pages=rules.narrate_cohort_pages.output.pages,
-    output:
-        f"{CWORK}/rendered/{{la}}/cohort/school-{{urn}}/report.json",
-    wildcard_constraints:
-        urn=r"\d+",
-    params:
-        engine=config["engine"],
-    log:
-        f"{CWORK}/logs/render/{{la}}-cohort-school-{{urn}}.log",
-    shell:
-        "keystage render {input.pages:q}/school-{wildcards.urn}.ipynb --data-dir {input.pages:q}/school-{wildcards.urn}_data"
-        " --out $(dirname {output:q}) --engine {params.engine} > {log:q} 2>&1"
+for _la in config["las"]:
+    rule:
+        name:
+            f"render_cohort_pages_{_la}"
+        input:
+            pages=f"{CWORK}/notebooks/{_la}/cohort/pages",
+        output:
+            cohort_reports(_la)[1:],
+        params:
+            engine=config["engine"],
+        log:
+            f"{CWORK}/logs/render/{_la}-cohort-pages.log",
+        run:
+            from keystage.render.engine import render_report
+
+            for manifest in output:
+                folder = Path(manifest).parent
+                page = Path(input.pages) / f"{folder.name}.ipynb"
+                render_report(page, folder, engine=params.engine, data_dir=Path(input.pages) / f"{folder.name}_data")
