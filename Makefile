@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup report test bench clean
+.PHONY: setup browser-tools report test bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The browser tests (tests/test_browser.py, tests/test_accessibility.py) drive Debian's chromium, installed here
+# when missing and we are root (never a browser download; the tests skip without it), and inject axe-core from npm.
+browser-tools: node_modules/.package-lock.json
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 DEMO := data/demo/.complete
 
@@ -27,8 +36,8 @@ $(DEMO): $(STAMP) $(wildcard src/keystage/synth/*.py) src/keystage/io/columns/ks
 report: setup $(DEMO)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/keystage build
 
-test: setup
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 -q
+test: setup browser-tools
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 clean:
-	rm -rf _site out data/demo data/demo-england .snakemake
+	rm -rf _site out data/demo data/demo-england .snakemake node_modules tests/artifacts
