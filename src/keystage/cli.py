@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+
+from keystage.errors import InputError
 
 app = typer.Typer(help="Reproducible Key Stage 2 reports for English local authorities.", no_args_is_help=True)
 
@@ -37,10 +41,19 @@ def demo(
     typer.echo(f"wrote {len(written)} files to {target}")
 
 
-def _fail(err: Exception) -> None:
+def _fail(err: Exception) -> NoReturn:
     """Print one clear message for bad input and exit 2, never a traceback."""
     typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
     raise typer.Exit(2)
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Turn bad input (an InputError, or an existing folder not to overwrite) into one message and exit 2."""
+    try:
+        yield
+    except (InputError, FileExistsError) as err:
+        _fail(err)
 
 
 @app.command()
@@ -49,14 +62,12 @@ def ingest(
     out: Annotated[Path, typer.Option(help="Folder for the canonical Parquet tables.")],
 ) -> None:
     """Stage 1: read every input file into validated canonical tables, with a rejects table."""
-    from keystage.errors import InputError
     from keystage.ingest import ingest as run_ingest
 
-    try:
+    with _clear_errors():
         tables = run_ingest(data_dir, out)
-    except InputError as err:
-        _fail(err)
-    typer.echo(f"ingested {len(tables['provenance'])} files into {out}: {len(tables['rejects'])} values rejected (see rejects.parquet)")
+    rejected = len(tables["rejects"])
+    typer.echo(f"ingested {len(tables['provenance'])} files into {out}: {rejected} values rejected (see rejects.parquet)")
 
 
 @app.command()
@@ -66,14 +77,11 @@ def measure(
     standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
 ) -> None:
     """Stage 2: compute every measure for every unit (LA, district, partnership, school) in one pass."""
-    from keystage.errors import InputError
     from keystage.stages import measure as run_measure
     from keystage.standards import load_standards
 
-    try:
+    with _clear_errors():
         tables = run_measure(canonical, out, load_standards(standards))
-    except InputError as err:
-        _fail(err)
     typer.echo(f"wrote {len(tables)} measure tables to {out}")
 
 
@@ -102,14 +110,11 @@ def narrate(
     parameters: Annotated[Path, typer.Option("-f", "--parameters", help="YAML file of papermill parameters.")],
 ) -> None:
     """Stage 3: execute a report notebook with its parameters (papermill)."""
-    from keystage.errors import InputError
     from keystage.narrate import narrate as run_narrate
     from keystage.narrate import read_parameters
 
-    try:
+    with _clear_errors():
         run_narrate(notebook, output, read_parameters(parameters))
-    except InputError as err:
-        _fail(err)
     typer.echo(f"executed {notebook} -> {output}")
 
 
@@ -121,13 +126,10 @@ def render(
     engine: Annotated[str, typer.Option(help="auto (Quarto when installed), pandoc or quarto.")] = "auto",
 ) -> None:
     """Stage 4: render an executed notebook to HTML, A4 PDF and DOCX."""
-    from keystage.errors import InputError
     from keystage.render.engine import render_report
 
-    try:
+    with _clear_errors():
         report = render_report(notebook, out, engine=engine, data_dir=data_dir)  # type: ignore[arg-type]
-    except InputError as err:
-        _fail(err)
     typer.echo(f"rendered {report.slug} with {report.engine}: {report.html}, {report.pdf}, {report.docx}")
 
 
@@ -138,23 +140,21 @@ def publish(
     data: Annotated[list[Path] | None, typer.Option(help="Folder of an LA's open-data CSVs to publish (repeatable).")] = None,
 ) -> None:
     """Stage 5: build the website (index, listings, search, open data) from rendered reports."""
-    from keystage.errors import InputError
     from keystage.publish.site import build_site
 
-    try:
+    with _clear_errors():
         index = build_site(reports, site, data or [])
-    except InputError as err:
-        _fail(err)
     typer.echo(f"published {len(reports)} reports: {index}")
 
 
 @app.command()
 def build(
-    data_dir: Annotated[Path | None, typer.Option(help="Folder of DfE files laid out like ../shared/data/dfe (default: the demo).")] = None,
-    la: Annotated[list[int] | None, typer.Option(help="LA code to report on (repeat for several); needed with --data-dir.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="DfE files laid out like shared/data/dfe (default: demo).")] = None,
+    la: Annotated[list[int] | None, typer.Option(help="LA code to report on (repeatable); needed with --data-dir.")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the work files, the data downloads and the site.")] = None,
     engine: Annotated[str, typer.Option(help="auto (Quarto when installed), pandoc or quarto.")] = "auto",
     cores: Annotated[int, typer.Option(help="Jobs to run at once.")] = 2,
+    reports_dir: Annotated[Path | None, typer.Option(help="Report metadata and narrative (default config/reports).")] = None,
 ) -> None:
     """Build the reports and the website: the demo LA by default, or one LA from --data-dir."""
     import yaml
@@ -168,6 +168,8 @@ def build(
         _fail(FileNotFoundError("run keystage build from the keystage folder (the one holding the Snakefile)"))
     base = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
     config = build_config(data_dir, list(la or []), out, engine, base)
+    if reports_dir is not None:
+        config["reports_dir"] = str(reports_dir)
     with Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), transient=True) as progress:
         task = progress.add_task("build", total=None)
         result = run_snakemake(config, cores, lambda done, total: progress.update(task, completed=done, total=total))
@@ -187,18 +189,16 @@ def validate(
     standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
 ) -> None:
     """Check a data folder and the configuration without building: what was found, what would be rejected."""
-    from keystage.errors import InputError, Rejects
+    from keystage.errors import Rejects
     from keystage.ingest import find_inputs, read_all
     from keystage.present.notes import rejects_summary
     from keystage.standards import load_standards
 
-    try:
+    with _clear_errors():
         load_standards(standards)
         folder = find_inputs(data_dir)
         rejects = Rejects()
         tables = read_all(folder, rejects)
-    except InputError as err:
-        _fail(err)
     typer.echo(f"{len(folder.files())} input files in {data_dir}")
     for name, frame in sorted(tables.items()):
         typer.echo(f"  {name}: {len(frame)} rows")
@@ -220,10 +220,8 @@ def new_la(
     """Scaffold report metadata and narrative Markdown for another LA."""
     from keystage.scaffold import new_la as scaffold
 
-    try:
+    with _clear_errors():
         written = scaffold(reports_dir, la_code, name)
-    except FileExistsError as err:
-        _fail(err)
     for path in written:
         typer.echo(str(path))
 
@@ -236,12 +234,9 @@ def cohorts(
 ) -> None:
     """Cohort tracking: how each primary's pupils did at KS4, as suppressed aggregates (no pupil rows)."""
     from keystage.cohort_stage import run_cohorts
-    from keystage.errors import InputError
 
-    try:
+    with _clear_errors():
         tables = run_cohorts(canonical, out, standards)
-    except InputError as err:
-        _fail(err)
     typer.echo(f"wrote {len(tables)} cohort tables to {out}")
 
 
@@ -254,12 +249,9 @@ def partnerships(
     standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
 ) -> None:
     """Partnership stage: membership by year, difference in differences, aggregates, floor counts, targets."""
-    from keystage.errors import InputError
     from keystage.partnership_stage import run_partnerships
     from keystage.standards import load_standards
 
-    try:
+    with _clear_errors():
         tables = run_partnerships(canonical, measures, out, load_standards(standards), targets)
-    except InputError as err:
-        _fail(err)
     typer.echo(f"wrote {len(tables)} partnership tables to {out}")

@@ -16,9 +16,10 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from keystage.rounding import round_half_up
 from keystage.synth import params
 from keystage.synth.aggregates import Totals, combine, is_progress
-from keystage.synth.fmt import decimals, round_half_up, write_rows
+from keystage.synth.fmt import decimals, write_rows
 from keystage.synth.ks2 import aggregate_dp
 from keystage.synth.world import World
 

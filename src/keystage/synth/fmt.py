@@ -10,12 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-
-def round_half_up(values: np.ndarray | float, dp: int = 0) -> np.ndarray:
-    """Round halves away from zero, as DfE does (Python's round() goes to even); tolerant of 0.285 * 100."""
-    x = np.asarray(values, dtype=float)
-    scale = 10.0**dp
-    return np.sign(x) * np.floor(np.abs(x) * scale + 0.5 + 1e-9) / scale
+from keystage.rounding import round_half_up
 
 
 def decimals(values: np.ndarray, dp: int) -> np.ndarray:

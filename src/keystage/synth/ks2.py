@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from keystage.io.columns import layout_for_year, load_column_map
+from keystage.rounding import round_half_up
 from keystage.synth import params
 from keystage.synth.aggregates import COUNT_MEASURES, Totals, area_totals, denominator, is_progress
-from keystage.synth.fmt import decimals, integers, percents, round_half_up, write_rows
+from keystage.synth.fmt import decimals, integers, percents, write_rows
 from keystage.synth.results import Results
 from keystage.synth.world import World, urns_in_year
 
