@@ -61,19 +61,9 @@ rule downloads:
         " --out {output:q} > {log:q} 2>&1"
 
 
-rule parameters:
-    output:
-        f"{WORK}/params/{{la}}/{{report}}.yaml",
-    params:
-        values=report_parameters,
-    run:
-        write_parameters(params.values, output[0])
-
-
 rule narrate:
     input:
         notebook="analysis/committee_report.py",
-        parameters=rules.parameters.output,
         measures=rules.measure.output,
         canonical=rules.ingest.output,
         standards=config["standards"],
@@ -81,10 +71,12 @@ rule narrate:
     output:
         notebook=f"{WORK}/notebooks/{{la}}/{{report}}.ipynb",
         downloads=directory(f"{WORK}/notebooks/{{la}}/{{report}}_data"),
+    params:
+        parameters=report_parameters,
     log:
         f"{WORK}/logs/narrate/{{la}}-{{report}}.log",
     shell:
-        "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+        "keystage narrate {input.notebook:q} {output.notebook:q} --inline {params.parameters:q} > {log:q} 2>&1"
 
 
 rule render:

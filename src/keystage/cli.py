@@ -107,14 +107,16 @@ def downloads(
 def narrate(
     notebook: Annotated[Path, typer.Argument(help="Report notebook (jupytext .py or .ipynb).")],
     output: Annotated[Path, typer.Argument(help="Executed notebook to write.")],
-    parameters: Annotated[Path, typer.Option("-f", "--parameters", help="YAML file of papermill parameters.")],
+    parameters: Annotated[Path | None, typer.Option("-f", "--parameters", help="YAML file of papermill parameters.")] = None,
+    inline: Annotated[str | None, typer.Option("-y", "--inline", help="Papermill parameters as one YAML mapping.")] = None,
 ) -> None:
-    """Stage 3: execute a report notebook with its parameters (papermill)."""
+    """Stage 3: execute a report notebook with its parameters (papermill), from a file (-f) or inline (-y)."""
     from keystage.narrate import narrate as run_narrate
-    from keystage.narrate import read_parameters
+    from keystage.narrate import parse_parameters, read_parameters
 
     with _clear_errors():
-        run_narrate(notebook, output, read_parameters(parameters))
+        values = read_parameters(parameters) if parameters is not None else parse_parameters(inline or "{}", "--inline")
+        run_narrate(notebook, output, values)
     typer.echo(f"executed {notebook} -> {output}")
 
 

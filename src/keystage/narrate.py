@@ -52,16 +52,25 @@ def load_notebook(path: str | Path) -> nbformat.NotebookNode:
     return jupytext.read(path)
 
 
+def parse_parameters(text: str, source: str) -> dict[str, Any]:
+    """Papermill parameters from YAML text (a mapping of name: value); `source` names it in errors."""
+    try:
+        params = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise InputError(source, None, None, f"parameters are not valid YAML ({err})") from None
+    if not isinstance(params, dict):
+        raise InputError(source, 1, None, "parameters must be a mapping of name: value")
+    return params
+
+
 def read_parameters(path: str | Path) -> dict[str, Any]:
     """The papermill parameters of a report, from a YAML file."""
-    path = Path(path)
-    try:
-        params = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise InputError(path, None, None, f"parameters are not valid YAML ({err})") from None
-    if not isinstance(params, dict):
-        raise InputError(path, 1, None, "parameters must be a mapping of name: value")
-    return params
+    return parse_parameters(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def inline_parameters(values: dict[str, Any]) -> str:
+    """Parameters as one line of YAML for `keystage narrate --inline` (sorted, so the same values give the same text)."""
+    return yaml.safe_dump(dict(values), sort_keys=True, default_flow_style=True, width=10**6).strip()
 
 
 def narrate(notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path = ".") -> Path:

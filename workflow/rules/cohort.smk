@@ -32,19 +32,19 @@ def cohort_reports(la):
 REPORT_SETS.append(cohort_reports)
 
 
-def cohort_parameters(wildcards):
-    """The papermill parameters of the LA cohort report ("la") or of the run writing every primary's page ("pages")."""
-    pages = wildcards.page == "pages"
-    return {
+def cohort_parameters(la, page):
+    """The papermill parameters (inline YAML) of the LA cohort report ("la") or of the run writing every primary's page ("pages")."""
+    pages = page == "pages"
+    return inline_parameters({
         "work_dir": CWORK,
-        "la_code": int(wildcards.la),
+        "la_code": int(la),
         "kind": "school" if pages else "cohort",
-        "unit_id": "all" if pages else wildcards.la,
+        "unit_id": "all" if pages else la,
         "standards_path": config["standards"],
         "reports_dir": str(REPORTS_DIR),
-        "downloads_dir": f"{CWORK}/notebooks/{wildcards.la}/cohort/{wildcards.page}_data",
-        "pages_dir": f"{CWORK}/notebooks/{wildcards.la}/cohort/pages",
-    }
+        "downloads_dir": f"{CWORK}/notebooks/{la}/cohort/{page}_data",
+        "pages_dir": f"{CWORK}/notebooks/{la}/cohort/pages",
+    })
 
 
 rule cohort_tables:
@@ -59,46 +59,37 @@ rule cohort_tables:
         "keystage cohorts --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
 
 
-rule cohort_parameters:
-    output:
-        f"{CWORK}/params/{{la}}/cohort/{{page}}.yaml",
-    wildcard_constraints:
-        page=r"la|pages",
-    params:
-        values=cohort_parameters,
-    run:
-        write_parameters(params.values, output[0])
-
-
 rule narrate_cohort:
     input:
         notebook="analysis/cohort_report.py",
-        parameters=f"{CWORK}/params/{{la}}/cohort/la.yaml",
         tables=rules.cohort_tables.output,
         standards=config["standards"],
         cover=lambda w: [str(p) for p in [REPORTS_DIR / w.la / "report.yaml"] if p.is_file()],
     output:
         notebook=f"{CWORK}/notebooks/{{la}}/cohort/la.ipynb",
         downloads=directory(f"{CWORK}/notebooks/{{la}}/cohort/la_data"),
+    params:
+        parameters=lambda w: cohort_parameters(w.la, "la"),
     log:
         f"{CWORK}/logs/narrate/{{la}}-cohort.log",
     shell:
-        "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+        "keystage narrate {input.notebook:q} {output.notebook:q} --inline {params.parameters:q} > {log:q} 2>&1"
 
 
 rule narrate_cohort_pages:
     input:
         notebook="analysis/cohort_report.py",
-        parameters=f"{CWORK}/params/{{la}}/cohort/pages.yaml",
         tables=rules.cohort_tables.output,
         standards=config["standards"],
     output:
         driver=f"{CWORK}/notebooks/{{la}}/cohort/pages.ipynb",
         pages=directory(f"{CWORK}/notebooks/{{la}}/cohort/pages"),
+    params:
+        parameters=lambda w: cohort_parameters(w.la, "pages"),
     log:
         f"{CWORK}/logs/narrate/{{la}}-cohort-pages.log",
     shell:
-        "keystage narrate {input.notebook:q} {output.driver:q} -f {input.parameters:q} > {log:q} 2>&1"
+        "keystage narrate {input.notebook:q} {output.driver:q} --inline {params.parameters:q} > {log:q} 2>&1"
 
 
 rule render_cohort:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from keystage.narrate import inline_parameters
 from keystage.reportconfig import slug
 
 DATA = Path(config["data_dir"])
@@ -43,9 +44,9 @@ def all_reports():
 
 
 def report_parameters(wildcards):
-    """The papermill parameters of one report (written to a YAML file by the parameters rule)."""
+    """The papermill parameters of one report, as one line of YAML for `keystage narrate --inline`."""
     district = wildcards.report.removeprefix("district-") if wildcards.report != "la" else None
-    return {
+    return inline_parameters({
         "work_dir": WORK,
         "reports_dir": str(REPORTS_DIR),
         "standards_path": config["standards"],
@@ -53,13 +54,7 @@ def report_parameters(wildcards):
         "kind": "district" if district else "la",
         "unit_id": districts()[district] if district else wildcards.la,
         "downloads_dir": f"{WORK}/notebooks/{wildcards.la}/{wildcards.report}_data",
-    }
-
-
-def write_parameters(values, path):
-    """Write a report's parameters as YAML (sorted keys, so the same values give the same file)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(yaml.safe_dump(dict(values), sort_keys=True), encoding="utf-8")
+    })
 
 
 def narrative_files(wildcards):

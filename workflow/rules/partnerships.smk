@@ -22,6 +22,18 @@ def profile_reports(la):
     return [f"{PWORK}/rendered/{la}/school-{urn}/report.json" for urn in SCHOOLS.get(int(la), [])]
 
 
+def partnership_parameters(w):
+    """The papermill parameters of one partnership's report (or the LA-wide summary, pid "all")."""
+    return {"work_dir": PWORK, "la_code": int(w.la), "kind": "partnership", "unit_id": w.pid,
+            "standards_path": config["standards"], "downloads_dir": f"{PWORK}/notebooks/{w.la}/partnership-{w.pid}_data"}
+
+
+def profile_parameters(w):
+    """The papermill parameters of the one run that writes every school profile of an LA."""
+    return {"work_dir": PWORK, "la_code": int(w.la), "kind": "school", "unit_id": "all",
+            "standards_path": config["standards"], "profiles_dir": f"{PWORK}/notebooks/{w.la}/profiles"}
+
+
 REPORT_SETS.append(partnership_reports)
 REPORT_SETS.append(profile_reports)
 
@@ -43,23 +55,9 @@ rule partnership_tables:
         " --standards {input.standards:q} {params.targets} > {log:q} 2>&1"
 
 
-rule partnership_parameters:
-    output:
-        f"{PWORK}/params/{{la}}/partnership-{{pid}}.yaml",
-    wildcard_constraints:
-        pid=r"[A-Za-z0-9_]+",
-    params:
-        values=lambda w: {"work_dir": PWORK, "la_code": int(w.la), "kind": "partnership", "unit_id": w.pid,
-                          "standards_path": config["standards"],
-                          "downloads_dir": f"{PWORK}/notebooks/{w.la}/partnership-{w.pid}_data"},
-    run:
-        write_parameters(params.values, output[0])
-
-
 rule narrate_partnership:
     input:
         notebook="analysis/partnership_report.py",
-        parameters=rules.partnership_parameters.output,
         tables=rules.partnership_tables.output,
         measures=f"{PWORK}/measures",
         standards=config["standards"],
@@ -68,10 +66,12 @@ rule narrate_partnership:
         downloads=directory(f"{PWORK}/notebooks/{{la}}/partnership-{{pid}}_data"),
     wildcard_constraints:
         pid=r"[A-Za-z0-9_]+",
+    params:
+        parameters=lambda w: inline_parameters(partnership_parameters(w)),
     log:
         f"{PWORK}/logs/narrate/{{la}}-partnership-{{pid}}.log",
     shell:
-        "keystage narrate {input.notebook:q} {output.notebook:q} -f {input.parameters:q} > {log:q} 2>&1"
+        "keystage narrate {input.notebook:q} {output.notebook:q} --inline {params.parameters:q} > {log:q} 2>&1"
 
 
 rule render_partnership:
@@ -91,20 +91,9 @@ rule render_partnership:
         " --engine {params.engine} > {log:q} 2>&1"
 
 
-rule profile_parameters:
-    output:
-        f"{PWORK}/params/{{la}}/profiles.yaml",
-    params:
-        values=lambda w: {"work_dir": PWORK, "la_code": int(w.la), "kind": "school", "unit_id": "all",
-                          "standards_path": config["standards"], "profiles_dir": f"{PWORK}/notebooks/{w.la}/profiles"},
-    run:
-        write_parameters(params.values, output[0])
-
-
 rule narrate_profiles:
     input:
         notebook="analysis/school_profile.py",
-        parameters=rules.profile_parameters.output,
         tables=rules.partnership_tables.output,
         measures=f"{PWORK}/measures",
         canonical=f"{PWORK}/canonical",
@@ -112,10 +101,12 @@ rule narrate_profiles:
     output:
         driver=f"{PWORK}/notebooks/{{la}}/profiles.ipynb",
         notebooks=directory(f"{PWORK}/notebooks/{{la}}/profiles"),
+    params:
+        parameters=lambda w: inline_parameters(profile_parameters(w)),
     log:
         f"{PWORK}/logs/narrate/{{la}}-profiles.log",
     shell:
-        "keystage narrate {input.notebook:q} {output.driver:q} -f {input.parameters:q} > {log:q} 2>&1"
+        "keystage narrate {input.notebook:q} {output.driver:q} --inline {params.parameters:q} > {log:q} 2>&1"
 
 
 for _la in config["las"]:
