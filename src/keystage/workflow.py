@@ -51,7 +51,7 @@ def run_snakemake(config: dict[str, Any], cores: int, on_progress: Callable[[int
     log = work / "logs" / "snakemake.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "snakemake", "--snakefile", "Snakefile", "--configfile", str(config_path),
-               "--cores", str(cores), "--scheduler", "greedy", *(extra or [])]
+               "--cores", str(cores), "--scheduler", "greedy", "--rerun-incomplete", *(extra or [])]
     done, nothing = 0, False
     with log.open("w", encoding="utf-8") as handle:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
