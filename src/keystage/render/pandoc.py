@@ -27,6 +27,7 @@ A4_PAGE = (
     '<w:pgSz w:w="11906" w:h="16838"/>'
     '<w:pgMar w:top="1247" w:right="1247" w:bottom="1247" w:left="1247" w:header="709" w:footer="709" w:gutter="0"/>'
 )
+_TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
 
 
@@ -73,9 +74,14 @@ def html_page(markdown: str, meta: dict[str, Any], links: PageLinks, out_html: P
 
 
 def wrap_tables(page: str) -> str:
-    """Put each table in a focusable, labelled scroll region so wide tables work on a 360 px screen (WCAG 1.4.10)."""
-    region = '<div class="table-wrap" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
-    return page.replace("<table>", region + "<table>").replace("</table>", "</table></div>")
+    """Put each table in a focusable scroll region named by its caption, so wide tables work on a 360 px screen (WCAG 1.4.10)."""
+
+    def region(match: re.Match[str]) -> str:
+        name = html.unescape(re.sub(r"<[^>]+>", "", match.group(2) or "Table"))
+        label = html.escape(f"{name} (scrolls sideways)")
+        return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">{match.group(0)}'
+
+    return _TABLE_START.sub(region, page).replace("</table>", "</table></div>")
 
 
 def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
