@@ -4,19 +4,24 @@ Notebooks live in analysis/ as jupytext percent-format `.py` files with a `param
 same file runs under papermill, Quarto and by hand in Jupyter. A notebook describes its report by
 displaying one `application/vnd.keystage.report+json` output (see `report_metadata`); this stage lifts
 that into the executed notebook's metadata (`keystage`), where the renderers read it.
+
+Inside `keystage build` a notebook runs on a warm kernel of the build's pool (see keystage.kernelpool);
+papermill and jupytext are imported only when a notebook is executed, because every report notebook
+imports this module for `report_metadata`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jupytext
-import nbformat
-import papermill
 import yaml
 
 from keystage.errors import InputError
+from keystage.kernelpool import claimed_kernel, pool_folder
+
+if TYPE_CHECKING:
+    import nbformat
 
 REPORT_MIME = "application/vnd.keystage.report+json"
 
@@ -46,6 +51,8 @@ def lift_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def load_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read a notebook from `.ipynb` or a jupytext percent-format `.py`."""
+    import jupytext
+
     path = Path(path)
     if not path.is_file():
         raise InputError(path, None, None, "notebook not found")
@@ -73,16 +80,26 @@ def inline_parameters(values: dict[str, Any]) -> str:
     return yaml.safe_dump(dict(values), sort_keys=True, default_flow_style=True, width=10**6).strip()
 
 
-def narrate(notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path = ".") -> Path:
-    """Execute `notebook` with `parameters` and write the executed notebook to `output` atomically."""
+def narrate(notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path = ".",
+            pool: Path | None = None) -> Path:
+    """Execute `notebook` with `parameters` and write the executed notebook to `output` atomically.
+
+    The notebook runs on a free kernel of the pool in `pool` (default: the build's, named by KEYSTAGE_KERNEL_POOL),
+    reset first; on a kernel of its own when there is no pool or every pooled kernel is busy.
+    """
+    import nbformat
+    import papermill
+
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     source = load_notebook(notebook)
     source.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     partial = output.with_name(output.name + ".partial.ipynb")
-    executed = papermill.execute_notebook(
-        source, str(partial), parameters=parameters, kernel_name="python3", cwd=str(cwd), progress_bar=False, log_output=False
-    )
+    with claimed_kernel(pool if pool is not None else pool_folder(), Path(cwd)) as kernel:
+        executed = papermill.execute_notebook(
+            source, str(partial), parameters=parameters, kernel_name="python3", cwd=str(cwd), progress_bar=False,
+            log_output=False, km=kernel,
+        )
     nbformat.write(lift_metadata(executed), partial)
     partial.replace(output)
     return output

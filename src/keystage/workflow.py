@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,8 +13,12 @@ from typing import Any
 
 import yaml
 
+from keystage.kernelpool import POOL_ENV, KernelPool
+
 PROGRESS = re.compile(r"(\d+) of (\d+) steps \((\d+)%\) done")
 NOTHING_TO_DO = "Nothing to be done"
+JOB_STATS = "Job stats:"
+JOB_ROW = re.compile(r"^(\S+)\s+(\d+)$")
 DEMO = {"data_dir": "data/demo", "work_dir": "out/demo", "site_dir": "_site", "las": [701]}
 
 
@@ -42,8 +47,20 @@ def build_config(data_dir: Path | None, las: list[int], out: Path | None, engine
     return config
 
 
-def run_snakemake(config: dict[str, Any], cores: int, on_progress: Callable[[int, int], None], extra: list[str] | None = None) -> BuildResult:
-    """Run the Snakefile in the current folder with `config`, calling `on_progress(done, total)` as steps finish."""
+def narrate_jobs(table: list[str]) -> int:
+    """How many notebooks a build will execute, from the rows of Snakemake's "Job stats" table (rules named narrate*)."""
+    rows = (JOB_ROW.match(line.strip()) for line in table)
+    return sum(int(row.group(2)) for row in rows if row and row.group(1).startswith("narrate"))
+
+
+def run_snakemake(config: dict[str, Any], cores: int, on_progress: Callable[[int, int], None],
+                  extra: list[str] | None = None) -> BuildResult:
+    """Run the Snakefile in the current folder with `config`, calling `on_progress(done, total)` as steps finish.
+
+    Once Snakemake has listed its jobs, up to `cores` warm Jupyter kernels are started for the notebooks it will
+    execute (none for a build with nothing to narrate), and stopped when it ends. `run:` jobs run in threads of
+    Snakemake's own process (--force-use-threads) rather than each in a new Snakemake process.
+    """
     work = Path(config["work_dir"])
     work.mkdir(parents=True, exist_ok=True)
     config_path = work / "config.yaml"
@@ -51,19 +68,32 @@ def run_snakemake(config: dict[str, Any], cores: int, on_progress: Callable[[int
     log = work / "logs" / "snakemake.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "snakemake", "--snakefile", "Snakefile", "--configfile", str(config_path),
-               "--cores", str(cores), "--scheduler", "greedy", "--rerun-incomplete", *(extra or [])]
-    done, nothing = 0, False
-    with log.open("w", encoding="utf-8") as handle:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-        assert process.stdout is not None
-        for line in process.stdout:
-            handle.write(line)
-            match = PROGRESS.search(line)
-            if match:
-                done = int(match.group(1))
-                on_progress(done, int(match.group(2)))
-            nothing = nothing or NOTHING_TO_DO in line
-        returncode = process.wait()
+               "--cores", str(cores), "--scheduler", "greedy", "--rerun-incomplete", "--force-use-threads", *(extra or [])]
+    pool = KernelPool((work / "kernels").resolve())
+    pool.clear()
+    env = {**os.environ, POOL_ENV: str(pool.folder)}
+    done, nothing, table = 0, False, None
+    try:
+        with log.open("w", encoding="utf-8") as handle:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
+            assert process.stdout is not None
+            for line in process.stdout:
+                handle.write(line)
+                match = PROGRESS.search(line)
+                if match:
+                    done = int(match.group(1))
+                    on_progress(done, int(match.group(2)))
+                nothing = nothing or NOTHING_TO_DO in line
+                if table is not None and line.startswith("total"):
+                    pool.start(min(cores, narrate_jobs(table)), Path.cwd())
+                    table = None
+                elif table is not None:
+                    table.append(line)
+                elif line.startswith(JOB_STATS) and not pool.managers:
+                    table = []
+            returncode = process.wait()
+    finally:
+        pool.stop()
     return BuildResult(returncode, done, nothing, Path(config["site_dir"]), log)
 
 
