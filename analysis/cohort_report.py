@@ -303,6 +303,7 @@ def school_page(urn: int, folder: Path) -> dict:
               *[Indicator(f"{s}_pct_{r}", f"% KS{s[-1]} {getattr(rel, s + '_label')}", "%", csv_dp)
                 for r, rel in RELATIONSHIPS.items() for s in ("ks2", "ks4")]])
     return {"title": title, "subtitle": f"Pupils who left in {span}, and their GCSE results", "kind": "school",
+            "kind_label": "School: how pupils did at secondary school",
             "la_code": la_code, "la_name": la_name, "unit_id": f"{urn}-secondary", "unit_name": name, "year": last_ks4,
             "downloads": page["downloads"]}
 

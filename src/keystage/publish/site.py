@@ -39,6 +39,7 @@ LISTINGS = (
     ("by-kind.html", "Reports by kind"),
 )
 SEARCH_TEXT_CHARS = 4000
+KIND_ORDER = ("la", "district", "partnership", "cohort", "school")  # within a year, the committee paper first
 
 
 def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path, data_dirs: Iterable[Path] = ()) -> Path:
@@ -61,7 +62,12 @@ def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path, data_di
     if data_dirs:
         _write_page(site_dir / "data.html", "Open data", publish_data(data_dirs, site_dir / "data"), current="data")
         intro += '<p>Every measure behind the reports is also available as <a href="data.html">open data (CSV)</a>.</p>'
-    _write_page(site_dir / "index.html", SITE_TITLE, intro + report_list(placed, "h2"), current="index")
+    areas = [r for r in placed if r.meta["kind"] != "school"]
+    schools = len(placed) - len(areas)
+    if schools:
+        intro += (f'<p>{schools} pages about single schools are not listed here: find a school with '
+                  '<a href="search.html">search</a>, or see <a href="by-kind.html">reports by kind</a>.</p>')
+    _write_page(site_dir / "index.html", SITE_TITLE, intro + report_list(areas, "h2"), current="index")
     for name, title in LISTINGS:
         _write_page(site_dir / name, title, listing_body(placed, name), current=name)
     _write_page(site_dir / "search.html", "Search reports", SEARCH_FORM, current="search",
@@ -85,9 +91,9 @@ def publish_data(data_dirs: list[Path], target: Path) -> str:
 
 
 def latest_first(reports: list[RenderedReport]) -> list[RenderedReport]:
-    """Reports newest first: by year, then meeting date, then title and slug for a stable order."""
-    by_name = sorted(reports, key=lambda r: (str(r.meta["title"]), r.slug))
-    return sorted(by_name, key=lambda r: (int(r.meta["year"]), report_epoch(r.meta)), reverse=True)
+    """Reports newest first: by year, then meeting date, then kind (the LA's committee paper first), title and slug."""
+    by_kind = sorted(reports, key=lambda r: (KIND_ORDER.index(r.meta["kind"]), str(r.meta["title"]), r.slug))
+    return sorted(by_kind, key=lambda r: (int(r.meta["year"]), report_epoch(r.meta)), reverse=True)
 
 
 def place_reports(reports: list[RenderedReport], reports_dir: Path) -> list[RenderedReport]:
@@ -107,7 +113,8 @@ def place_reports(reports: list[RenderedReport], reports_dir: Path) -> list[Rend
 
 
 def report_list(reports: list[RenderedReport], heading: str) -> str:
-    """An HTML list of reports with their page, PDF, DOCX and CSV links (hrefs relative to the site root)."""
+    """An HTML list of reports with their page, PDF and DOCX links and how many tables they offer as CSV
+    (listed on the report's own page); hrefs are relative to the site root."""
     if not reports:
         return "<p>No reports of this kind yet.</p>"
     items = []
@@ -115,7 +122,8 @@ def report_list(reports: list[RenderedReport], heading: str) -> str:
         base = f"reports/{r.slug}/"
         title = html.escape(str(r.meta["title"]))
         links = [(f"{base}{f.name}", label) for f, label in ((r.pdf, "PDF"), (r.docx, "Word")) if f is not None]
-        links += [(f"{base}data/{p.name}", f"{label} (CSV)") for label, p in r.downloads]
+        if r.downloads:
+            links.append((f"{base}index.html#downloads-heading", f"{len(r.downloads)} tables as CSV"))
         link_html = " ".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for h, t in links)
         items.append(f'<li><{heading}><a href="{base}index.html">{title}</a></{heading}>\n'
                      f'<p class="meta">{html.escape(describe(r))}</p>\n<p class="links">{link_html}</p></li>')
@@ -125,7 +133,7 @@ def report_list(reports: list[RenderedReport], heading: str) -> str:
 def describe(report: RenderedReport) -> str:
     """One line saying what a report is: place, kind, year and meeting date."""
     meta = report.meta
-    parts = [meta.get("unit_name") or meta.get("la_name"), KIND_LABELS[meta["kind"]], meta["year"],
+    parts = [meta.get("unit_name") or meta.get("la_name"), meta.get("kind_label") or KIND_LABELS[meta["kind"]], meta["year"],
              (meta.get("cover") or {}).get("date")]
     if meta.get("la_name") and meta.get("unit_name") and meta["la_name"] != meta["unit_name"]:
         parts[0] = f"{meta['unit_name']}, {meta['la_name']}"
