@@ -28,7 +28,7 @@ from keystage.present import sentences as say
 from keystage.present.charts import PALETTE, figure_output, use_house_style
 from keystage.present.notes import provenance_table, rejects_summary
 from keystage.present.tables import Numbering, captioned_table
-from keystage.present.unit import PUBLISHED, UnitData
+from keystage.present.unit import OFFICIAL, PUBLISHED, UnitData
 from keystage.reportconfig import IMPLICATIONS, ReportConfig
 from keystage.rounding import round_half_up
 from keystage.standards import DisclosureRules, Standards
@@ -414,6 +414,9 @@ def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str,
                 f"{', '.join(map(str, sorted(published['year'])))}: DfE's published figure for {ctx.name}; "
                 "no school-level file was read for that year."
             )
+        if (att[(att["year"].isin(years)) & (att["measure"] == label)].get("source", pd.Series(dtype=str)) == OFFICIAL).any():
+            notes.append(f"Figures for {ctx.name} are DfE's published LA figures, which count every pupil; figures "
+                         "computed from published school results leave out schools whose small groups DfE suppresses.")
         if ctx.is_la and any(n == f"{label}_sn_mean" for n, _ in comps):
             notes.append("Statistical neighbours: the mean of the published figures of the LAs DfE lists as most similar.")
         out.append(
@@ -857,7 +860,9 @@ def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> 
             Indicator("n_schools_disadv", "Schools with a published figure for disadvantaged pupils", "", 0),
             Indicator("n_match_national", "Schools where disadvantaged pupils matched the national figure for all pupils", "", 0),
         ],
-        note="Gap: other pupils minus disadvantaged pupils, in percentage points, computed before rounding.",
+        note="Gap: other pupils minus disadvantaged pupils, in percentage points, computed before rounding."
+        + (" Percentages are DfE's published LA figures, which count every pupil."
+           if (gaps.loc[years].get("source", pd.Series(dtype=str)) == OFFICIAL).any() else ""),
     )
 
 

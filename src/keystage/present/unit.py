@@ -1,8 +1,10 @@
 """Load one report unit's rows (an LA or a district) from the measure stage's Parquet files.
 
-Each table is read with pyarrow filters, so a report never loads other units' rows. For an LA, a
-year whose school-based figure is missing (no school file for that year, e.g. Hampshire 2016) falls
-back to DfE's published LA value (`la_published`), marked in `source`.
+Each table is read with pyarrow filters, so a report never loads other units' rows. For an LA, DfE's
+published LA figure (`la_published`) is shown wherever DfE publishes one: it counts every pupil,
+whereas the school-based figure leaves out schools whose small groups DfE suppressed (Hampshire's
+"other pupils" 2017: 71% published, 70% from school rows). Where there is no school file for a year
+(e.g. Hampshire 2016) the published figure is all there is. `source` says which each row is.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ UNIT_TABLES = (
 )
 SCHOOL_TABLES = ("school_changes", "floor_schools")
 KINDS = ("la", "district")
-PUBLISHED = "DfE published LA figure"
+PUBLISHED = "DfE published LA figure"  # no school-level file was read for the year
+OFFICIAL = "DfE published LA figure, all pupils"  # preferred to the school-based value of the same year
+SCHOOLS = "schools"
 
 
 @dataclass
@@ -62,24 +66,44 @@ def _read(path: Path, filters: list[tuple] | None = None) -> pd.DataFrame:
     return pd.read_parquet(path, filters=filters)
 
 
+def _rediff(rows: pd.DataFrame) -> pd.DataFrame:
+    """Differences from each comparator, recomputed from `value`."""
+    return rows.assign(diff_national=rows["value"] - rows["national"], diff_region=rows["value"] - rows["region"],
+                       diff_sn_mean=rows["value"] - rows["sn_mean"])
+
+
 def with_published(attainment: pd.DataFrame, comparators: pd.DataFrame, la_code: int) -> pd.DataFrame:
-    """An LA's attainment rows, adding DfE's published value for each (year, measure) with no school-based one."""
-    attainment = attainment.assign(source="schools")
+    """An LA's attainment rows showing DfE's published LA value wherever there is one (see the module docstring),
+    adding rows for (year, measure) pairs that have only the published value."""
+    attainment = attainment.assign(source=SCHOOLS)
     mine = comparators[comparators["la_code"] == la_code]
     have = set(zip(attainment["year"], attainment["measure"], strict=True))
     extra = mine[[(y, m) not in have for y, m in zip(mine["year"], mine["measure"], strict=True)]]
     extra = extra[extra["la_published"].notna()]
     if extra.empty:
         return attainment
-    rows = extra.assign(value=extra["la_published"], source=PUBLISHED, unit_id=str(la_code), unit_type="la")
-    rows = rows.assign(diff_national=rows["value"] - rows["national"], diff_region=rows["value"] - rows["region"])
-    rows = rows.assign(diff_sn_mean=rows["value"] - rows["sn_mean"])
+    rows = _rediff(extra.assign(value=extra["la_published"], source=PUBLISHED, unit_id=str(la_code), unit_type="la"))
     rows = rows.drop(columns=[c for c in rows.columns if c not in attainment.columns])
     filled = attainment.copy()
-    missing = filled["value"].isna() & filled["la_published"].notna()
-    filled.loc[missing, "value"] = filled.loc[missing, "la_published"]
-    filled.loc[missing, "source"] = PUBLISHED
+    published = filled["la_published"].notna()
+    filled.loc[published, "source"] = (filled.loc[published, "value"].isna()).map({True: PUBLISHED, False: OFFICIAL})
+    filled.loc[published, "value"] = filled.loc[published, "la_published"]
+    filled = _rediff(filled)
     return pd.concat([filled, rows], ignore_index=True).sort_values(["measure", "year"], ignore_index=True)
+
+
+def gaps_with_published(gaps: pd.DataFrame, comparators: pd.DataFrame, la_code: int) -> pd.DataFrame:
+    """An LA's gap rows using DfE's published LA figures for disadvantaged and other pupils where both exist."""
+    mine = comparators[comparators["la_code"] == la_code].set_index(["year", "measure"])["la_published"]
+    disadv = gaps["year"].map(lambda y: mine.get((y, "headline_disadv")))
+    other = gaps["year"].map(lambda y: mine.get((y, "headline_other")))
+    both = disadv.notna() & other.notna()
+    out = gaps.copy()
+    out.loc[both, "disadv_pct"] = disadv[both].astype(float)
+    out.loc[both, "other_pct"] = other[both].astype(float)
+    out["gap"] = out["other_pct"] - out["disadv_pct"]
+    out["gap_vs_national"] = out["gap"] - out["national_gap"]
+    return out.assign(source=both.map({True: OFFICIAL, False: SCHOOLS}))
 
 
 def report_years(available: list[int], standards: Standards, first: int | None, last: int | None, span: int = 4) -> list[int]:
@@ -127,13 +151,14 @@ def load_unit(
     la_attainment = with_published(_read(measures / "attainment.parquet", la_key), comparators, int(la_code))
     if kind == "la":
         tables["attainment"] = la_attainment
+        tables["gaps"] = gaps_with_published(tables["gaps"], comparators, int(la_code))
     else:
-        tables["attainment"] = tables["attainment"].assign(source="schools")
+        tables["attainment"] = tables["attainment"].assign(source=SCHOOLS)
     tables["case_studies"] = case_rows(measures, canonical, urns)
     att = tables["attainment"]
     # by default a report covers years with school-level results; DfE's published LA figures fill an asked-for year
     named = first_year is not None or last_year is not None
-    years = report_years(att.loc[named | (att["source"] == "schools"), "year"].tolist(), standards, first_year, last_year)
+    years = report_years(att.loc[named | (att["source"] != PUBLISHED), "year"].tolist(), standards, first_year, last_year)
     return UnitData(
         kind=kind,
         la_code=int(la_code),
