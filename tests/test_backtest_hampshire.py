@@ -62,5 +62,6 @@ def test_national_comparator_is_dfe_england_state_funded_row(work):
     assert head["national"].tolist() == [61.0, 64.0, 65.0]  # RECTYPE 5 rows of the 2017-2019 files
     assert set(head["national_source"]) == {"DfE England state-funded (KS2 file)"}
     benchmarks = pd.read_parquet(work / "canonical" / "benchmarks.parquet")
-    lait = benchmarks[(benchmarks["area_code"] == "850") & (benchmarks["measure"] == "headline") & benchmarks["year"].isin([2016, *YEARS])]
+    hampshire = benchmarks[(benchmarks["area_code"] == "850") & (benchmarks["measure"] == "headline")]
+    lait = hampshire[hampshire["year"].isin([2016, *YEARS])]
     assert lait.sort_values("year")["value"].tolist() == [59.0, 66.0, 68.0, 68.0]
