@@ -35,18 +35,35 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     that tests may edit.
     """
     import os
+    import shutil
     import subprocess
     import sys
 
     from keystage.synth import write_demo
 
-    import shutil
-
     root = tmp_path_factory.mktemp("demo-build")
     write_demo(root / "data")
     shutil.copytree(REPO / "config" / "reports", root / "reports")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run([_keystage(), "build", "--data-dir", str(root / "data"), "--la", "701", "--out", str(root / "out"),
-                           "--engine", "pandoc", "--reports-dir", str(root / "reports")], cwd=REPO, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            _keystage(),
+            "build",
+            "--data-dir",
+            str(root / "data"),
+            "--la",
+            "701",
+            "--out",
+            str(root / "out"),
+            "--engine",
+            "pandoc",
+            "--reports-dir",
+            str(root / "reports"),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return root / "out"

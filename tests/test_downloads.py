@@ -31,8 +31,8 @@ def _measures() -> dict[str, pd.DataFrame]:
         }
     )
     empty = {"unit_type": pd.Series(dtype=str), "unit_id": pd.Series(dtype=str), "year": pd.Series(dtype="int64")}
-    gaps = pd.DataFrame({**empty, **{c: pd.Series(dtype=float) for c in
-                                    ("disadv_pct", "other_pct", "gap", "national_gap", "disadv_denominator", "other_denominator")}})
+    gap_columns = ("disadv_pct", "other_pct", "gap", "national_gap", "disadv_denominator", "other_denominator")
+    gaps = pd.DataFrame({**empty, **{c: pd.Series(dtype=float) for c in gap_columns}})
     return {"units": units, "attainment": attainment, "floor_counts": pd.DataFrame(empty),
             "distribution": pd.DataFrame(empty), "gaps": gaps}
 

@@ -12,7 +12,8 @@ def test_time_period_is_the_academic_year_code():
 
 def test_ees_frame_has_mandatory_columns_and_symbols(tmp_path):
     frame = pd.DataFrame(
-        {"year": [2019, 2018], "urn": [111, 111], "name": ["Ash Primary", "Ash Primary"], "pt_rwm": [66.65, None], "subject": ["rwm", "rwm"]}
+        {"year": [2019, 2018], "urn": [111, 111], "name": ["Ash Primary", "Ash Primary"], "pt_rwm": [66.65, None],
+         "subject": ["rwm", "rwm"]}
     )
     status = pd.DataFrame({"pt_rwm": ["", "c"]}, index=frame.index)
     out = ees_frame(

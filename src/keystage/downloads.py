@@ -58,8 +58,9 @@ def _geography(frame: pd.DataFrame, unit_type: str, la_code: int, la_name: str) 
 SUPPRESSED = "_suppressed"  # a boolean column: the row's indicators are hidden ("c")
 
 
-def _ees_rows(frame: pd.DataFrame, units: pd.DataFrame, la_code: int, la_name: str, filters: list[str],
-              indicators: list[Indicator]) -> pd.DataFrame:
+def _ees_rows(
+    frame: pd.DataFrame, units: pd.DataFrame, la_code: int, la_name: str, filters: list[str], indicators: list[Indicator]
+) -> pd.DataFrame:
     """`frame` (unit_type, unit_id, year, ...) for one LA's units, laid out level by level as EES rows.
 
     Rows flagged in the SUPPRESSED column show "c" for every indicator whose value is hidden.
@@ -89,7 +90,9 @@ def la_units(units: pd.DataFrame, la_code: int) -> pd.DataFrame:
     return units[units["urn"].isin(schools) & units["unit_type"].isin(list(LEVELS))]
 
 
-def write_downloads(measures: dict[str, pd.DataFrame], standards: Standards, la_code: int, la_name: str, out_dir: str | Path) -> list[Path]:
+def write_downloads(
+    measures: dict[str, pd.DataFrame], standards: Standards, la_code: int, la_name: str, out_dir: str | Path
+) -> list[Path]:
     """Write attainment, floor, distribution and gap measures of one LA as EES files in `out_dir`."""
     units = la_units(measures["units"], la_code)
     keys = units[["unit_type", "unit_id"]].drop_duplicates()
@@ -116,5 +119,7 @@ def write_downloads(measures: dict[str, pd.DataFrame], standards: Standards, la_
 
 def _gaps(gaps: pd.DataFrame, standards: Standards) -> pd.DataFrame:
     """Gap rows with group percentages hidden where either group is under the minimum size."""
-    small = (gaps["disadv_denominator"] < standards.disclosure.min_group) | (gaps["other_denominator"] < standards.disclosure.min_group)
+    small = (gaps["disadv_denominator"] < standards.disclosure.min_group) | (
+        gaps["other_denominator"] < standards.disclosure.min_group
+    )
     return gaps.assign(**{c: gaps[c].where(~small) for c in ("disadv_pct", "other_pct", "gap")}, **{SUPPRESSED: small})

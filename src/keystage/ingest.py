@@ -42,7 +42,9 @@ class DataFolder:
 def _one(root: Path, pattern: str) -> Path | None:
     matches = sorted(root.glob(pattern))
     if len(matches) > 1:
-        raise InputError(root, None, None, f"expected one file matching {pattern}, found {len(matches)}: {[m.name for m in matches]}")
+        raise InputError(
+            root, None, None, f"expected one file matching {pattern}, found {len(matches)}: {[m.name for m in matches]}"
+        )
     return matches[0] if matches else None
 
 
@@ -51,7 +53,9 @@ def find_inputs(root: str | Path) -> DataFolder:
     root = Path(root)
     ks2_files = sorted((root / "ks2").glob("*_ks2final.csv"))
     if not ks2_files:
-        raise InputError(root / "ks2", None, None, "no KS2 performance tables found; expected files named {year}_{tag}_ks2final.csv")
+        raise InputError(
+            root / "ks2", None, None, "no KS2 performance tables found; expected files named {year}_{tag}_ks2final.csv"
+        )
     return DataFolder(
         root=root,
         ks2=ks2_files,
@@ -104,10 +108,7 @@ def read_all(folder: DataFolder, rejects: Rejects) -> dict[str, pd.DataFrame]:
 
 def provenance(folder: DataFolder) -> pd.DataFrame:
     """Each input file with its path relative to the data folder, size and SHA-256."""
-    rows = [
-        {"file": str(p.relative_to(folder.root)), "bytes": p.stat().st_size, "sha256": sha256(p)}
-        for p in folder.files()
-    ]
+    rows = [{"file": str(p.relative_to(folder.root)), "bytes": p.stat().st_size, "sha256": sha256(p)} for p in folder.files()]
     return pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
 
 

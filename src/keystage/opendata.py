@@ -22,7 +22,16 @@ GEOGRAPHY_COLUMNS = {
     "Local authority district": ["old_la_code", "la_name", "lad_code", "lad_name"],
     "School": ["old_la_code", "la_name", "school_urn", "school_name"],
 }
-META_COLUMNS = ["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp", "filter_hint", "filter_grouping_column"]
+META_COLUMNS = [
+    "col_name",
+    "col_type",
+    "label",
+    "indicator_grouping",
+    "indicator_unit",
+    "indicator_dp",
+    "filter_hint",
+    "filter_grouping_column",
+]
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,9 @@ def ees_frame(
         text = values.map(lambda v, dp=indicator.dp: "" if pd.isna(v) else f"{v:.{dp}f}")
         symbol = status[indicator.name] if status is not None and indicator.name in status else pd.Series("x", index=frame.index)
         out[indicator.name] = text.where(values.notna(), symbol.replace("", "x"))
-    return out.sort_values([c for c in out.columns[:1]] + GEOGRAPHY_COLUMNS[level] + filters, kind="stable").reset_index(drop=True)
+    return out.sort_values([c for c in out.columns[:1]] + GEOGRAPHY_COLUMNS[level] + filters, kind="stable").reset_index(
+        drop=True
+    )
 
 
 def ees_meta(filters: dict[str, str], indicators: list[Indicator]) -> pd.DataFrame:

@@ -31,7 +31,12 @@ def report_yaml(la_code: int, name: str) -> dict[str, object]:
         "contacts": [{"name": "Name", "role": "Role", "tel": "00000 000000", "email": "name@example.gov.uk"}],
         "years": {"first": 2016, "last": None},
         "corporate": [],
-        "impact_assessments": [{"heading": "Equalities Impact Assessment", "text": "No Equalities Impact Assessment has been completed for this report."}],
+        "impact_assessments": [
+            {
+                "heading": "Equalities Impact Assessment",
+                "text": "No Equalities Impact Assessment has been completed for this report.",
+            }
+        ],
     }
 
 

@@ -232,4 +232,6 @@ def validate(model: type[_Model], frame: pd.DataFrame, source: str) -> pd.DataFr
         if "line" in frame.columns and index is not None and index in frame.index:
             line = int(frame.loc[index, "line"])
         column = first.get("column") if isinstance(first.get("column"), str) else None
-        raise InputError(source, line, column, f"{model.__name__} check {first['check']} failed for value {first['failure_case']!r}") from None
+        raise InputError(
+            source, line, column, f"{model.__name__} check {first['check']} failed for value {first['failure_case']!r}"
+        ) from None

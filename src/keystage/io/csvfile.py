@@ -25,7 +25,9 @@ def decode(path: Path, encoding: str) -> str:
         return raw.decode(codec)
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise InputError(path, line, None, f"byte {raw[err.start]:#04x} is not valid {encoding}; expected a {encoding} file") from None
+        raise InputError(
+            path, line, None, f"byte {raw[err.start]:#04x} is not valid {encoding}; expected a {encoding} file"
+        ) from None
 
 
 def read_text_table(
@@ -50,7 +52,9 @@ def read_text_table(
             if len(row) > len(header) and spill_last:
                 row = row[: len(header) - 1] + ["; ".join(row[len(header) - 1 :])]
             if len(row) > len(header):
-                raise InputError(path, reader.line_num, None, f"row has {len(row)} fields; expected at most {len(header)} (the header's count)")
+                raise InputError(
+                    path, reader.line_num, None, f"row has {len(row)} fields; expected at most {len(header)} (the header's count)"
+                )
             rows.append(row + [None] * (len(header) - len(row)))
             lines.append(reader.line_num)
     except csv.Error as err:

@@ -81,8 +81,9 @@ def publish_data(data_dirs: list[Path], target: Path) -> str:
     sections = []
     for folder in sorted(data_dirs, key=lambda p: p.name):
         shutil.copytree(folder, target / folder.name)
-        items = [f'<li><a href="data/{html.escape(folder.name)}/{html.escape(f.name)}">{html.escape(f.stem.replace("_", " ").capitalize())}</a>'
-                 f' (<a href="data/{html.escape(folder.name)}/{html.escape(f.stem)}.meta.csv">metadata</a>)</li>'
+        base = f"data/{html.escape(folder.name)}"
+        items = [f'<li><a href="{base}/{html.escape(f.name)}">{html.escape(f.stem.replace("_", " ").capitalize())}</a>'
+                 f' (<a href="{base}/{html.escape(f.stem)}.meta.csv">metadata</a>)</li>'
                  for f in sorted(folder.glob("*.csv")) if not f.name.endswith(".meta.csv")]
         sections.append(f"<h2>LA {html.escape(folder.name)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
     note = ("<p>Files follow the Explore Education Statistics open data standard: tidy UTF-8 CSV, one row per "

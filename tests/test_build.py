@@ -1,0 +1,109 @@
+"""The demo built end to end with `keystage build`: the site, the committee report in HTML, PDF and
+DOCX with the right numbers, open data with small groups suppressed, and reruns that do only what a
+change touches."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REPO, _keystage
+from pages import docx_tables, html_table, pdf_text, table_numbers
+
+from keystage.render.engine import RenderedReport
+from keystage.rounding import round_half_up
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_build")]
+
+DISTRICTS = ["avonford", "brackmoor", "chalkdown", "downsmere", "eastharbour", "fernvale", "greywater", "hollowfield"]
+
+
+def committee_reports(out: Path) -> dict[str, RenderedReport]:
+    """The LA report and the district reports, by report id ("la", "district-avonford", ...)."""
+    return {p.parent.name: RenderedReport.from_manifest(p) for p in sorted((out / "rendered" / "701").glob("*/report.json"))
+            if p.parent.name == "la" or p.parent.name.startswith("district-")}
+
+
+def rebuild(out: Path) -> str:
+    """Run `keystage build` again on the same folders; returns its output and Snakemake's log."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run([_keystage(), "build", "--data-dir", str(out.parent / "data"), "--la", "701", "--out", str(out),
+                           "--engine", "pandoc", "--reports-dir", str(out.parent / "reports")],
+                          cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + (out / "logs" / "snakemake.log").read_text(encoding="utf-8")
+
+
+def test_site_lists_the_committee_report_and_eight_district_reports(demo_build):
+    reports = committee_reports(demo_build)
+    assert sorted(reports) == ["district-" + d for d in DISTRICTS] + ["la"]
+    index = (demo_build / "site" / "index.html").read_text(encoding="utf-8")
+    for report in reports.values():
+        assert f'href="reports/{report.slug}/index.html"' in index
+        site_copy = demo_build / "site" / "reports" / report.slug
+        assert (site_copy / report.pdf.name).stat().st_size > 10_000
+        assert (site_copy / report.docx.name).stat().st_size > 5_000
+
+
+def test_html_tables_are_numbered_without_gaps_and_hold_the_computed_values(demo_build):
+    reports = committee_reports(demo_build)
+    measures = pd.read_parquet(demo_build / "measures" / "attainment.parquet")
+    for report in reports.values():
+        numbers = table_numbers(report.html.read_text(encoding="utf-8"))
+        assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
+    page = reports["la"].html.read_text(encoding="utf-8")
+    table = html_table(page, 1)
+    header, last = table[0], table[-1]
+    year = int(last[0])
+    la = measures[(measures["unit_type"] == "la") & (measures["unit_id"] == "701")]
+    headline = la[(la["measure"] == "headline") & (la["year"] == year)]
+    # the LA report shows DfE's published LA figure (the LA row), which the school-based value rounds to as well
+    published = headline["la_published"].item()
+    assert last[header.index("RWM")] == str(int(round_half_up(published))) == str(int(round_half_up(headline["value"].item())))
+
+
+def test_pdf_is_a4_with_the_cover_block_on_page_one_and_the_tables(demo_build):
+    from pypdf import PdfReader
+
+    report = committee_reports(demo_build)["la"]
+    pages = pdf_text(report.pdf)
+    first = pages[0]
+    for text in ("WESSEX COUNTY COUNCIL", "Children and Young People", "CYP/2026/014", "Key Stage 2", "Alex Morgan"):
+        assert text.lower() in first.lower(), text
+    box = PdfReader(report.pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    body = "\n".join(pages)
+    assert "Table 1" in body and "Table 5" in body and "Page 2 of" in body
+
+
+def test_docx_holds_the_tables(demo_build):
+    report = committee_reports(demo_build)["la"]
+    page = report.html.read_text(encoding="utf-8")
+    expected = html_table(page, 1)
+    tables = docx_tables(report.docx)
+    assert any(t[0] == expected[0] and t[-1] == expected[-1] for t in tables)
+
+
+def test_no_published_csv_shows_a_percentage_of_a_group_under_the_minimum(demo_build):
+    data = pd.read_csv(demo_build / "site" / "data" / "701" / "attainment.csv", dtype=str, keep_default_na=False)
+    small = pd.to_numeric(data["denominator"], errors="coerce") < 6
+    assert set(data.loc[small, "value"]) <= {"c", "x"}
+    assert (data["value"] == "c").sum() == small.sum()
+
+
+def test_second_build_does_nothing_and_a_district_edit_reruns_that_district_alone(demo_build):
+    assert "Nothing to do" in rebuild(demo_build)
+    narrative = demo_build.parent / "reports" / "701" / "districts" / "avonford" / "purpose.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\nAn added sentence.\n", encoding="utf-8")
+    log = rebuild(demo_build)
+    ran = re.findall(r"rule (\w+):\n(?:    .*\n)*?    wildcards: ([^\n]*)", log)
+    assert sorted(ran) == [("narrate", "la=701, report=district-avonford"), ("render", "la=701, report=district-avonford")]
+    assert re.findall(r"localrule (\w+):", log) == ["publish", "all"] or re.findall(r"rule (publish):", log)
+    assert "An added sentence." in (demo_build / "site" / "reports").joinpath(
+        committee_reports(demo_build)["district-avonford"].slug, "index.html").read_text(encoding="utf-8")
+    assert "Nothing to do" in rebuild(demo_build)
