@@ -99,3 +99,20 @@ def test_second_build_does_nothing_and_a_district_edit_reruns_that_district_alon
     district = committee_reports(demo_build)[f"district-{EDITED_DISTRICT}"]
     assert EDIT.strip() in (demo_build / "site" / "reports" / district.slug / "index.html").read_text(encoding="utf-8")
     assert "Nothing to do" in logs["third"]
+
+
+def test_one_measure_pass_covers_the_la_every_district_and_every_school(demo_build):
+    attainment = pd.read_parquet(demo_build / "measures" / "attainment.parquet")
+    units = pd.read_parquet(demo_build / "measures" / "units.parquet")
+    wessex = set(units.loc[(units["unit_type"] == "la") & (units["unit_id"] == "701"), "urn"])
+    mine = units[units["urn"].isin(wessex)]
+    headline = attainment[(attainment["measure"] == "headline") & (attainment["year"] == 2019)]
+    covered = set(zip(headline["unit_type"], headline["unit_id"], strict=True))
+    assert ("la", "701") in covered
+    assert {d for t, d in covered if t == "district"} == set(mine.loc[mine["unit_type"] == "district", "unit_id"])
+    assert len({d for t, d in covered if t == "district"}) == 8
+    results = pd.read_parquet(demo_build / "canonical" / "school_results.parquet")
+    published = results[(results["measure"] == "headline") & (results["year"] == 2019) & (results["status"] == "")]
+    lineage = pd.read_parquet(demo_build / "canonical" / "lineage.parquet").set_index("urn")["series_urn"]
+    expected = {str(lineage.get(u, u)) for u in published["urn"] if lineage.get(u, u) in wessex}
+    assert expected and expected <= {d for t, d in covered if t == "school"}
