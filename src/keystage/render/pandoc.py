@@ -53,11 +53,12 @@ def run_pandoc(args: list[str], markdown: str, cwd: Path, epoch: int) -> None:
 def html_page(markdown: str, meta: dict[str, Any], links: PageLinks, out_html: Path) -> Path:
     """Write the report as a standalone, accessible HTML page (own template, local CSS, no external resources)."""
     esc = html.escape
+    cover = cover_rows(meta) if meta.get("cover") else []  # a page with no committee cover gets no block repeating its title
     page = {
         "title": esc(str(meta["title"])),
         "subtitle": esc(str(meta.get("subtitle") or "")),
         "council": esc(council(meta)),
-        "cover": [{"label": esc(label), "values": [esc(v) for v in values]} for label, values in cover_rows(meta)],
+        "cover": [{"label": esc(label), "values": [esc(v) for v in values]} for label, values in cover],
         "downloads": [{"label": esc(lab), "href": esc(href), "format": esc(fmt)} for lab, href, fmt in links.downloads],
         "home": esc(links.home),
         "search": esc(links.search),
