@@ -29,7 +29,8 @@ def cohort_reports(la):
     return [f"{CWORK}/rendered/{la}/cohort/{page}/report.json" for page in pages]
 
 
-REPORT_SETS.append(cohort_reports)
+if config["cohort_reports"]:
+    REPORT_SETS.append(cohort_reports)
 
 
 def cohort_parameters(la, page):
@@ -107,7 +108,7 @@ rule render_cohort:
         " --engine {params.engine} > {log:q} 2>&1"
 
 
-for _la in config["las"]:
+for _la in config["las"] if config["cohort_reports"] else []:
     rule:
         name:
             f"render_cohort_pages_{_la}"

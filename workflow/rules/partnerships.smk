@@ -34,8 +34,10 @@ def profile_parameters(w):
             "standards_path": config["standards"], "profiles_dir": f"{PWORK}/notebooks/{w.la}/profiles"}
 
 
-REPORT_SETS.append(partnership_reports)
-REPORT_SETS.append(profile_reports)
+if config["partnership_reports"]:
+    REPORT_SETS.append(partnership_reports)
+if config["school_profiles"]:
+    REPORT_SETS.append(profile_reports)
 
 
 rule partnership_tables:
@@ -109,7 +111,7 @@ rule narrate_profiles:
         "keystage narrate {input.notebook:q} {output.driver:q} --inline {params.parameters:q} > {log:q} 2>&1"
 
 
-for _la in config["las"]:
+for _la in config["las"] if config["school_profiles"] else []:
     rule:
         name:
             f"render_profiles_{_la}"
