@@ -39,5 +39,10 @@ report: setup $(DEMO)
 test: setup browser-tools
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+# Times every scenario of issue 8 (demo LA builds, England scale, the naive baseline) and writes
+# benchmarks/results/latest.md and latest.csv. Not part of `make test`: it takes a long while.
+bench: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf _site out data/demo data/demo-england .snakemake node_modules tests/artifacts
