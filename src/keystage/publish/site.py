@@ -39,6 +39,7 @@ LISTINGS = (
     ("by-kind.html", "Reports by kind"),
 )
 SEARCH_TEXT_CHARS = 4000
+TEXT_CHUNK = 16_384  # characters of HTML parsed at a time when collecting a page's text
 KIND_ORDER = ("la", "district", "partnership", "cohort", "school")  # within a year, the committee paper first
 
 
@@ -166,7 +167,7 @@ def search_index(reports: list[RenderedReport], site_dir: Path) -> list[dict[str
     return [{"title": str(r.meta["title"]), "subtitle": str(r.meta.get("subtitle") or ""),
              "url": r.html.relative_to(site_dir).as_posix(), "kind": r.meta["kind"], "kind_label": KIND_LABELS[r.meta["kind"]],
              "la_name": str(r.meta.get("la_name") or ""), "unit_name": str(r.meta.get("unit_name") or ""),
-             "year": int(r.meta["year"]), "text": page_text(r.html.read_text(encoding="utf-8"))[:SEARCH_TEXT_CHARS]}
+             "year": int(r.meta["year"]), "text": page_text(r.html.read_text(encoding="utf-8"), SEARCH_TEXT_CHARS)}
             for r in reports]
 
 
@@ -192,11 +193,24 @@ class _TextOfMain(HTMLParser):
             self.parts.append(data)
 
 
-def page_text(page: str) -> str:
-    """The visible text of a page's <main> element, whitespace collapsed, for the search index."""
+def page_text(page: str, limit: int | None = None) -> str:
+    """The visible text of a page's <main> element, whitespace collapsed, for the search index (its first `limit` characters).
+
+    The page is parsed from <main> on, a chunk at a time, only until `limit` characters are found: parsing whole
+    pages was most of the time a publish took.
+    """
     parser = _TextOfMain()
-    parser.feed(page)
-    return " ".join(" ".join(parser.parts).split())
+    start = max(page.find("<main"), 0)
+    while start < len(page):
+        end = page.find("<", start + TEXT_CHUNK)  # chunks end before a tag, so no text is split in two
+        end = len(page) if end < 0 else end
+        parser.feed(page[start:end])
+        text = " ".join(" ".join(parser.parts).split())
+        if limit is not None and len(text) > limit:
+            return text[:limit]
+        start = end
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())[:limit]
 
 
 SEARCH_FORM = """<form id="search-form" class="search-form" action="search.html" method="get" role="search">
