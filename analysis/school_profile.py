@@ -119,7 +119,7 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
     facts = [f"URN {urn}", f"district: {district}" if district else "", f"{roll} pupils on roll (GIAS)" if pd.notna(roll) else ""]
     out = [
         md(
-            f"# {name}\n\n" + " · ".join(f for f in facts if f) + f". {la_name} local authority.\n\n"
+            " · ".join(f for f in facts if f) + f". {la_name} local authority.\n\n"
             f"Values for groups of fewer than {rules.min_group} pupils are shown as **{rules.symbol}**."
         )
     ]

@@ -58,7 +58,8 @@ def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path, data_di
                                                 encoding="utf-8")
     (site_dir / "search-index.js").write_text(f"window.KEYSTAGE_SEARCH = {json.dumps(index, sort_keys=True)};\n",
                                               encoding="utf-8")
-    intro = f"<p>{len(placed)} reports, latest first. Each has a web page, a PDF and a Word copy, and its tables as CSV.</p>"
+    intro = ("<p>Reports latest first, the committee paper first in each year. Each has a web page, a PDF and a Word "
+             "copy, and its tables as CSV.</p>")
     data_dirs = list(data_dirs)
     if data_dirs:
         _write_page(site_dir / "data.html", "Open data", publish_data(data_dirs, site_dir / "data"), current="data")
