@@ -19,7 +19,8 @@ PROFILE = REPO / "profiles" / "slurm"
 
 def test_dry_run_with_the_slurm_profile_plans_each_rule_with_its_resources(tmp_path: Path) -> None:
     (tmp_path / "data" / "la").mkdir(parents=True)
-    (tmp_path / "data" / "la" / "districts.csv").write_text("urn,district\n100001,North Vale\n100002,South Vale\n", encoding="utf-8")
+    districts = "urn,district\n100001,North Vale\n100002,South Vale\n"
+    (tmp_path / "data" / "la" / "districts.csv").write_text(districts, encoding="utf-8")
     config = {"data_dir": str(tmp_path / "data"), "work_dir": str(tmp_path / "out"), "site_dir": str(tmp_path / "out" / "site"),
               "standards": "config/standards.yaml", "reports_dir": "config/reports", "las": [701], "engine": "pandoc"}
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
