@@ -116,3 +116,32 @@ def test_one_measure_pass_covers_the_la_every_district_and_every_school(demo_bui
     lineage = pd.read_parquet(demo_build / "canonical" / "lineage.parquet").set_index("urn")["series_urn"]
     expected = {str(lineage.get(u, u)) for u in published["urn"] if lineage.get(u, u) in wessex}
     assert expected and expected <= {d for t, d in covered if t == "school"}
+
+
+def test_every_school_named_in_a_committee_report_links_to_an_existing_profile(demo_build):
+    site = demo_build / "site" / "reports"
+    links = 0
+    for report in committee_reports(demo_build).values():
+        page = (site / report.slug / "index.html").read_text(encoding="utf-8")
+        for href in re.findall(r'href="\.\./(school-\d+-\d+)/index\.html"', page):
+            assert (site / href / "index.html").is_file(), href
+            links += 1
+    assert links >= 6  # the six case studies of the LA report name at least six schools
+
+
+def test_no_published_file_of_the_site_holds_a_pupil_identifier(demo_build):
+    pupils = pd.read_csv(demo_build.parent / "data" / "la" / "pupils.csv", usecols=["pupil_id"], dtype=str)
+    ids = set(pupils["pupil_id"])
+    pattern = re.compile(r"\bP\d{7}\b")  # the demo's pupil_id format
+    assert ids and all(pattern.fullmatch(i) for i in ids)
+    for path in (demo_build / "site").rglob("*"):
+        if path.suffix in {".html", ".csv", ".json", ".js", ".txt"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        elif path.suffix == ".pdf":
+            text = "\n".join(pdf_text(path))
+        elif path.suffix == ".docx":
+            text = "\n".join(c for t in docx_tables(path) for row in t for c in row)
+        else:
+            continue
+        found = set(pattern.findall(text)) & ids
+        assert not found, f"{path} holds pupil identifiers {sorted(found)[:3]}"

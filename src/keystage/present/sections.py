@@ -29,6 +29,7 @@ from keystage.present.charts import PALETTE, figure_output, use_house_style
 from keystage.present.notes import provenance_table, rejects_summary
 from keystage.present.tables import Numbering, captioned_table
 from keystage.present.unit import OFFICIAL, PUBLISHED, UnitData
+from keystage.profiles import profile_href
 from keystage.reportconfig import IMPLICATIONS, ReportConfig
 from keystage.rounding import round_half_up
 from keystage.standards import DisclosureRules, Standards
@@ -1298,10 +1299,14 @@ def case_studies(ctx: Context) -> list[Block]:
             "through the years of this report."
         )
     )
+    profile_year = int(ctx.unit.tables["floor_schools"]["year"].max()) if len(ctx.unit.tables["floor_schools"]) else None
+    names = ctx.unit.schools.set_index("urn")["name"]
     for case_id in ids:
         rows = cases[cases["case_id"] == case_id]
         title = str(rows["title"].iloc[0])
         blocks.append(Text(f"### {title}"))
+        if profile_year is not None:
+            blocks.append(Text(_case_schools(rows, names, profile_year)))
         for era, years in ctx.eras():
             years = [y for y in years if y in set(rows["year"])]
             if years:
@@ -1310,6 +1315,17 @@ def case_studies(ctx: Context) -> list[Block]:
         if officer_path.is_file():
             blocks.append(Text(officer_path.read_text(encoding="utf-8").strip()))
     return blocks
+
+
+def _case_schools(rows: pd.DataFrame, names: pd.Series, year: int) -> str:
+    """A line naming a case study's schools, each linked to its profile page on the site.
+
+    The URNs come from the case table's floor_status ("urn: status; ..." as measures.case_studies writes it).
+    """
+    urns = sorted({int(part.split(":", 1)[0]) for status in rows["floor_status"].dropna() for part in str(status).split("; ")
+                   if part.split(":", 1)[0].strip().isdigit()})
+    links = [f"[{names.get(u, f'URN {u}')}]({profile_href(u, year)})" for u in urns]
+    return ("Schools: " if len(links) > 1 else "School: ") + ", ".join(links) + " (profile pages on the website)."
 
 
 def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era: str, years: list[int]) -> Table:
