@@ -39,3 +39,12 @@ def docx_tables(path: Path) -> list[list[list[str]]]:
     from docx import Document
 
     return [[[cell.text.strip() for cell in row.cells] for row in table.rows] for table in Document(str(path)).tables]
+
+
+def docx_text(path: Path) -> str:
+    """All the text of a DOCX: its paragraphs and its tables' cells."""
+    from docx import Document
+
+    document = Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import EDIT, EDITED_DISTRICT
-from pages import docx_tables, html_table, pdf_text, table_numbers
+from pages import docx_tables, docx_text, html_table, pdf_text, table_numbers
 
 from keystage.render.engine import RenderedReport
 from keystage.rounding import round_half_up
@@ -140,7 +140,7 @@ def test_no_published_file_of_the_site_holds_a_pupil_identifier(demo_build):
         elif path.suffix == ".pdf":
             text = "\n".join(pdf_text(path))
         elif path.suffix == ".docx":
-            text = "\n".join(c for t in docx_tables(path) for row in t for c in row)
+            text = docx_text(path)
         else:
             continue
         found = set(pattern.findall(text)) & ids
