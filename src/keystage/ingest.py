@@ -6,12 +6,12 @@ report's data notes can say what was left out and why.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from keystage.checksums import sha256
 from keystage.errors import InputError, Rejects
 from keystage.io import gias, ks2, ks4, la_records, lait, neighbours
 from keystage.lineage import resolve_lineage
@@ -67,15 +67,6 @@ def find_inputs(root: str | Path) -> DataFolder:
         links=_one(root, "gias/links_*.csv"),
         la_dir=root / "la" if (root / "la").is_dir() else None,
     )
-
-
-def sha256(path: Path) -> str:
-    """The SHA-256 of a file, for the provenance appendix."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_all(folder: DataFolder, rejects: Rejects) -> dict[str, pd.DataFrame]:
