@@ -52,3 +52,30 @@ def test_attainment_download_suppresses_small_groups(tmp_path):
     assert data["value"].tolist() == ["67.6", "70.0", "c"]
     assert data.loc[data["school_urn"] == "1002", "value"].item() == "c"
     assert data.loc[0, "time_period"] == "201819"
+
+
+def test_read_la_measures_reads_only_the_las_rows_and_gives_the_same_files(tmp_path):
+    from keystage.downloads import read_la_measures
+
+    tables = _measures()
+    tables["attainment"] = tables["attainment"].assign(la_code=[701, 701, 701, 702])
+    tables["schools"] = pd.DataFrame({"urn": [1001, 1002, 2001], "la_code": [701, 701, 702],
+                                      "la_name": ["Wessex", "Wessex", "Mercia"]})
+    for name, frame in tables.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    read = read_la_measures(tmp_path, 701)
+    assert read["attainment"]["unit_id"].tolist() == ["701", "1001", "1002"]
+    assert sorted(read["units"]["urn"].unique()) == [1001, 1002] and read["schools"]["la_name"].unique().tolist() == ["Wessex"]
+    write_downloads(read, load_standards(), 701, "Wessex", tmp_path / "from-disk")
+    write_downloads(tables, load_standards(), 701, "Wessex", tmp_path / "in-memory")
+    assert (tmp_path / "from-disk" / "attainment.csv").read_bytes() == (tmp_path / "in-memory" / "attainment.csv").read_bytes()
+
+
+def test_read_la_measures_names_a_missing_table(tmp_path):
+    import pytest
+
+    from keystage.downloads import read_la_measures
+    from keystage.errors import InputError
+
+    with pytest.raises(InputError, match="units.parquet"):
+        read_la_measures(tmp_path, 701)

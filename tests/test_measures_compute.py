@@ -100,3 +100,23 @@ def test_la_is_the_sum_of_its_districts_and_percentages_lie_in_0_to_100(drawn):
     pd.testing.assert_frame_equal(la, summed, check_dtype=False)
     schools_sum = att[att["unit_type"] == "school"].groupby(keys)[["numerator", "denominator"]].sum().sort_index()
     pd.testing.assert_frame_equal(la[["numerator", "denominator"]], schools_sum, check_dtype=False)
+
+
+def test_one_las_attainment_rows_lie_in_their_own_row_groups(tmp_path, monkeypatch):
+    # URN order interleaves the two LAs' schools (1: 850, 2: 851, 3: 850); attainment is grouped by LA instead,
+    # so with small row groups the groups' la_code statistics name one LA each and a per-LA read skips the rest
+    import pyarrow.parquet as pq
+
+    import keystage.measures.compute as compute
+
+    monkeypatch.setattr(compute, "ROW_GROUP_ROWS", 2)
+    tables = {"school_results": results({(urn, 2019): {"eligible": 30, "headline": 60} for urn in (1, 2, 3)})}
+    units = build_units(schools((1, 850, "A"), (2, 851, "B"), (3, 850, "C")))
+    write_measures(compute_all(tables, STD, units), tmp_path)
+    metadata = pq.ParquetFile(tmp_path / "attainment.parquet").metadata
+    column = metadata.schema.to_arrow_schema().get_field_index("la_code")
+    spans = [(metadata.row_group(g).column(column).statistics.min, metadata.row_group(g).column(column).statistics.max)
+             for g in range(metadata.num_row_groups)]
+    school_rows = pd.read_parquet(tmp_path / "attainment.parquet", filters=[("unit_type", "==", "school")])
+    assert school_rows["la_code"].tolist() == sorted(school_rows["la_code"])  # 850, 850, ..., 851
+    assert spans == [(850, 850), (851, 851), (850, 850), (850, 850), (851, 851)]  # LA rows, then schools by LA

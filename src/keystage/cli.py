@@ -93,13 +93,13 @@ def downloads(
     standards: Annotated[Path, typer.Option(help="Disclosure rules and thresholds.")] = Path("config/standards.yaml"),
 ) -> None:
     """Write every measure of one LA (its districts and schools too) as EES open-data CSV files."""
-    from keystage.downloads import write_downloads
-    from keystage.stages import read_canonical
+    from keystage.downloads import read_la_measures, write_downloads
     from keystage.standards import load_standards
+    from keystage.units import la_name
 
-    tables = read_canonical(measures)
-    names = tables["schools"].loc[tables["schools"]["la_code"] == la, "la_name"]
-    written = write_downloads(tables, load_standards(standards), la, names.iloc[0] if len(names) else f"LA {la}", out)
+    with _clear_errors():
+        tables = read_la_measures(measures, la)
+        written = write_downloads(tables, load_standards(standards), la, la_name(tables["schools"], la), out)
     typer.echo(f"wrote {len(written)} files to {out}")
 
 

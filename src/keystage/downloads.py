@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from keystage.disclosure import suppress
+from keystage.errors import InputError
 from keystage.opendata import GEOGRAPHY_COLUMNS, Indicator, ees_frame, ees_meta, write_ees
 from keystage.standards import Standards
 
@@ -88,6 +89,28 @@ def la_units(units: pd.DataFrame, la_code: int) -> pd.DataFrame:
     """The LA's own units: the LA, its districts and its schools."""
     schools = set(units.loc[(units["unit_type"] == "la") & (units["unit_id"] == str(la_code)), "urn"])
     return units[units["urn"].isin(schools) & units["unit_type"].isin(list(LEVELS))]
+
+
+DOWNLOAD_TABLES = ("attainment", "floor_counts", "distribution", "gaps")
+
+
+def read_la_measures(measures_dir: str | Path, la_code: int) -> dict[str, pd.DataFrame]:
+    """The measure rows `write_downloads` needs for one LA: its units and their rows of each table, read with
+    Parquet filters so an England-sized measure folder costs one LA's rows, not every LA's."""
+    folder = Path(measures_dir)
+    for name in ("units", "schools", *DOWNLOAD_TABLES):
+        if not (folder / f"{name}.parquet").is_file():
+            raise InputError(folder / f"{name}.parquet", None, None, "a Parquet table written by `keystage measure`")
+    la = pd.read_parquet(folder / "units.parquet", filters=[("unit_type", "==", "la"), ("unit_id", "==", str(la_code))])
+    urns = sorted(int(u) for u in la["urn"].unique())
+    units = pd.read_parquet(folder / "units.parquet", filters=[("urn", "in", urns)]) if urns else la
+    ids = sorted(set(la_units(units, la_code)["unit_id"]))
+    keyed = [("unit_type", "in", list(LEVELS)), ("unit_id", "in", ids)]
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet", filters=keyed) for name in DOWNLOAD_TABLES[1:]}
+    # attainment, the largest table, is grouped by LA (see keystage.measures.compute): filtering on la_code skips the rest
+    tables["attainment"] = pd.read_parquet(folder / "attainment.parquet", filters=[("la_code", "==", int(la_code)), *keyed])
+    schools = pd.read_parquet(folder / "schools.parquet", filters=[("la_code", "==", int(la_code))])
+    return tables | {"units": units, "schools": schools}
 
 
 def write_downloads(

@@ -8,6 +8,12 @@ UNIT_COLUMNS = ["unit_type", "unit_id", "unit_name", "urn"]
 UNIT_TYPES = ("la", "district", "group", "school", "case")
 
 
+def la_name(schools: pd.DataFrame, la_code: int) -> str:
+    """The LA's name from the measure stage's school list ("LA <code>" when it has none)."""
+    names = schools.loc[schools["la_code"] == la_code, "la_name"].dropna()
+    return str(names.iloc[0]) if len(names) else f"LA {la_code}"
+
+
 def _frame(unit_type: str, ids: pd.Series, names: pd.Series, urns: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {

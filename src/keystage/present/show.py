@@ -23,13 +23,13 @@ from keystage.present.tables import Numbering
 from keystage.present.unit import load_unit
 from keystage.reportconfig import load_report_config, slug
 from keystage.standards import load_standards
+from keystage.units import la_name
 
 
 def la_name_of(work_dir: str | Path, la_code: int) -> str:
     """The LA's name from the measure stage's school list ("LA <code>" when it has none)."""
     schools = pd.read_parquet(Path(work_dir) / "measures" / "schools.parquet", filters=[("la_code", "==", int(la_code))])
-    names = schools["la_name"].dropna()
-    return str(names.iloc[0]) if not names.empty else f"LA {la_code}"
+    return la_name(schools, int(la_code))
 
 
 def ees_table(table: Table, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:

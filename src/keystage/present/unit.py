@@ -16,7 +16,7 @@ import pandas as pd
 
 from keystage.errors import InputError
 from keystage.standards import Standards
-from keystage.units import map_urns
+from keystage.units import la_name, map_urns
 
 UNIT_TABLES = (
     "attainment",
@@ -143,7 +143,7 @@ def load_unit(
         raise InputError(measures / "units.parquet", None, "unit_id", f"a {kind} unit called {unit_id!r}")
     urns = sorted(int(u) for u in members["urn"].unique())
     schools = _read(measures / "schools.parquet", [("urn", "in", urns)])
-    la_name = str(schools["la_name"].dropna().iloc[0]) if schools["la_name"].notna().any() else f"LA {la_code}"
+    name = la_name(schools, int(la_code))
     tables = {name: _read(measures / f"{name}.parquet", key) for name in UNIT_TABLES}
     tables.update({name: _read(measures / f"{name}.parquet", [("urn", "in", urns)]) for name in SCHOOL_TABLES})
     comparators = _read(measures / "comparators.parquet", [("la_code", "==", int(la_code))])
@@ -162,9 +162,9 @@ def load_unit(
     return UnitData(
         kind=kind,
         la_code=int(la_code),
-        la_name=la_name,
+        la_name=name,
         unit_id=unit_id,
-        unit_name=str(members["unit_name"].iloc[0]) if kind == "district" else la_name,
+        unit_name=str(members["unit_name"].iloc[0]) if kind == "district" else name,
         years=years,
         tables=tables,
         la_attainment=la_attainment,
