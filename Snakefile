@@ -1,8 +1,12 @@
 # keystage workflow: ingest -> measure -> narrate -> render -> publish.
 # Every input a report depends on is declared, so Snakemake reruns exactly what a change touches:
 # a district's narrative reruns that district; a data file reruns everything downstream of it.
+# The many small per-report jobs are `run:` blocks calling keystage.jobs: under `keystage build`
+# (--force-use-threads) they run inside this process, with no Python start and imports per job.
 
 from snakemake.utils import min_version, validate
+
+from keystage.jobs import downloads_job, narrate_job, render_job
 
 min_version("8.0")
 
@@ -56,9 +60,8 @@ rule downloads:
         directory(f"{WORK}/data/{{la}}"),
     log:
         f"{WORK}/logs/downloads-{{la}}.log",
-    shell:
-        "keystage downloads --measures {input.measures:q} --la {wildcards.la} --standards {input.standards:q}"
-        " --out {output:q} > {log:q} 2>&1"
+    run:
+        downloads_job(input.measures[0], int(wildcards.la), input.standards, output[0], log[0])
 
 
 rule narrate:
@@ -75,8 +78,8 @@ rule narrate:
         parameters=report_parameters,
     log:
         f"{WORK}/logs/narrate/{{la}}-{{report}}.log",
-    shell:
-        "keystage narrate {input.notebook:q} {output.notebook:q} --inline {params.parameters:q} > {log:q} 2>&1"
+    run:
+        narrate_job(input.notebook, output.notebook, params.parameters, log[0])
 
 
 rule render:
@@ -89,9 +92,8 @@ rule render:
         engine=config["engine"],
     log:
         f"{WORK}/logs/render/{{la}}-{{report}}.log",
-    shell:
-        "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
-        " --engine {params.engine} > {log:q} 2>&1"
+    run:
+        render_job(input.notebook, output[0], params.engine, log[0], data_dir=input.downloads)
 
 
 rule publish:

@@ -62,6 +62,20 @@ def test_notebooks_on_one_pooled_kernel_are_independent_and_match_a_fresh_kernel
         os.kill(pid, 0)  # stopping the pool stopped its kernel
 
 
+def test_the_first_notebook_runs_on_the_pooled_kernel_even_while_it_warms_up(tmp_path: Path) -> None:
+    # narrate claims the kernel straight after start, while the warm-up imports are still queued or running;
+    # it must wait for them and use the pooled kernel, not fall back to starting one of its own
+    (tmp_path / "pid.py").write_text('# %% tags=["parameters"]\nvalue = 1\n# %%\nimport os\nprint(os.getpid())\n')
+    pool = KernelPool(tmp_path / "kernels")
+    pool.start(1, Path.cwd())
+    try:
+        ran = narrate(tmp_path / "pid.py", tmp_path / "pid.ipynb", {"value": 2}, cwd=tmp_path, pool=pool.folder)
+        pid = (pool.folder / "kernel-0.pid").read_text()
+    finally:
+        pool.stop()
+    assert outputs(ran)[2] == (3, [f"{pid}\n"])
+
+
 def test_no_pool_or_a_busy_pool_gives_no_kernel(tmp_path: Path) -> None:
     with claimed_kernel(None, tmp_path) as kernel:
         assert kernel is None

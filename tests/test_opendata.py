@@ -2,12 +2,11 @@
 
 import pandas as pd
 
-from keystage.opendata import Indicator, ees_frame, ees_meta, time_period, write_ees
+from keystage.opendata import Indicator, ees_frame, ees_meta, time_periods, write_ees
 
 
 def test_time_period_is_the_academic_year_code():
-    assert time_period(2019) == "201819"
-    assert time_period(2000) == "199900"
+    assert time_periods(pd.Series([2019, 2000, 2009])).tolist() == ["201819", "199900", "200809"]
 
 
 def test_ees_frame_has_mandatory_columns_and_symbols(tmp_path):

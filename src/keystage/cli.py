@@ -93,13 +93,11 @@ def downloads(
     standards: Annotated[Path, typer.Option(help="Disclosure rules and thresholds.")] = Path("config/standards.yaml"),
 ) -> None:
     """Write every measure of one LA (its districts and schools too) as EES open-data CSV files."""
-    from keystage.downloads import read_la_measures, write_downloads
+    from keystage.downloads import la_downloads
     from keystage.standards import load_standards
-    from keystage.units import la_name
 
     with _clear_errors():
-        tables = read_la_measures(measures, la)
-        written = write_downloads(tables, load_standards(standards), la, la_name(tables["schools"], la), out)
+        written = la_downloads(measures, la, load_standards(standards), out)
     typer.echo(f"wrote {len(written)} files to {out}")
 
 

@@ -14,6 +14,7 @@ from keystage.disclosure import suppress
 from keystage.errors import InputError
 from keystage.opendata import GEOGRAPHY_COLUMNS, Indicator, ees_frame, ees_meta, write_ees
 from keystage.standards import Standards
+from keystage.units import la_name
 
 LEVELS = {"la": "Local authority", "district": "Local authority district", "school": "School"}
 
@@ -111,6 +112,12 @@ def read_la_measures(measures_dir: str | Path, la_code: int) -> dict[str, pd.Dat
     tables["attainment"] = pd.read_parquet(folder / "attainment.parquet", filters=[("la_code", "==", int(la_code)), *keyed])
     schools = pd.read_parquet(folder / "schools.parquet", filters=[("la_code", "==", int(la_code))])
     return tables | {"units": units, "schools": schools}
+
+
+def la_downloads(measures_dir: str | Path, la_code: int, standards: Standards, out_dir: str | Path) -> list[Path]:
+    """Read one LA's measure rows from `measures_dir` and write its EES files into `out_dir`."""
+    tables = read_la_measures(measures_dir, la_code)
+    return write_downloads(tables, standards, la_code, la_name(tables["schools"], la_code), out_dir)
 
 
 def write_downloads(

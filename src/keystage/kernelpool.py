@@ -13,18 +13,22 @@ import fcntl
 import importlib
 import os
 import sys
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
-from jupyter_client import KernelManager
+from jupyter_client import BlockingKernelClient, KernelManager
 from jupyter_client.utils import run_sync
+from jupyter_core.utils import ensure_async
 
 POOL_ENV = "KEYSTAGE_KERNEL_POOL"
 KERNEL_NAME = "python3"
 READY_TIMEOUT = 120
+IOPUB_WAIT = 0.5  # seconds to wait for a request's idle status on IOPub before asking again
 # What the report notebooks import; importing it once per kernel is the point of the pool.
 WARM_MODULES = (
     "numpy", "pandas", "matplotlib.pyplot", "nbformat", "IPython.display", "IPython.utils.capture",
@@ -39,9 +43,14 @@ _FRESH: dict[str, Any] = {}
 
 
 def warm_kernel() -> None:
-    """Run once in a pooled kernel: import what the notebooks use, then remember the state a fresh kernel has after them."""
+    """Run once in a pooled kernel: import what the notebooks use, then remember the state a fresh kernel has after them.
+
+    Idempotent, so a reset that arrives before the pool's own warm-up request (or a late warm-up) changes nothing.
+    """
     import matplotlib
 
+    if _FRESH:
+        return
     for name in WARM_MODULES:
         importlib.import_module(name)
     _FRESH.update(rc=dict(matplotlib.rcParams), path=list(sys.path), warnings=list(warnings.filters), env=dict(os.environ))
@@ -54,6 +63,7 @@ def reset_kernel(cwd: str) -> None:
     import pandas as pd
     from IPython import get_ipython
 
+    warm_kernel()
     get_ipython().reset(new_session=True)  # %reset -f, and a new history session numbered from 1 as in a fresh kernel
     plt.close("all")
     changed = {key: value for key, value in _FRESH["rc"].items() if matplotlib.rcParams[key] != value}
@@ -68,11 +78,45 @@ def reset_kernel(cwd: str) -> None:
     os.chdir(cwd)
 
 
+class PooledKernelClient(BlockingKernelClient):
+    """A client of a warm pooled kernel, ready as soon as one kernel_info request has gone round shell and IOPub.
+
+    jupyter_client's own wait_for_ready then waits for 0.2 s of IOPub silence, twice per notebook (once here,
+    once in nbclient), which costs more than a small report. Seeing the kernel's "idle" status for our own
+    request proves IOPub is subscribed and drained; when the subscription was late, the request is sent again.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else READY_TIMEOUT)
+        while time.monotonic() < deadline:
+            request = self.kernel_info()
+            reply = await self._async_recv_reply(request, timeout=max(deadline - time.monotonic(), 0))
+            if await self._idle_after(request, min(IOPUB_WAIT, max(deadline - time.monotonic(), 0))):
+                self._handle_kernel_info_reply(reply)
+                return
+        raise RuntimeError(f"pooled kernel did not answer on IOPub within {timeout} s")
+
+    async def _idle_after(self, request: str, wait: float) -> bool:
+        """Whether the kernel's idle status for `request` arrives on IOPub within `wait` seconds."""
+        until = time.monotonic() + wait
+        while (left := until - time.monotonic()) > 0:
+            try:
+                message = await ensure_async(self.iopub_channel.get_msg(timeout=left))
+            except Empty:
+                return False
+            if (message["parent_header"].get("msg_id") == request and message["msg_type"] == "status"
+                    and message["content"]["execution_state"] == "idle"):
+                return True
+        return False
+
+    wait_for_ready = run_sync(_async_wait_for_ready)
+
+
 class PooledKernelManager(KernelManager):
     """A manager for a kernel another process started and will stop: alive while its process is, never shut down here."""
 
     def __init__(self, connection_file: Path, pid: int) -> None:
-        super().__init__(kernel_name=KERNEL_NAME, owns_kernel=False)
+        super().__init__(kernel_name=KERNEL_NAME, owns_kernel=False, client_class="keystage.kernelpool.PooledKernelClient")
         self.load_connection_file(str(connection_file))
         self.pooled_pid = pid
 
@@ -98,6 +142,7 @@ class KernelPool:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.managers: list[KernelManager] = []
+        self.clients: list[BlockingKernelClient] = []  # kept until stop, so their warm-up requests are delivered
 
     def clear(self) -> None:
         """Remove what an earlier build left in the folder (a crashed build's kernels are gone with it)."""
@@ -119,14 +164,17 @@ class KernelPool:
             client = manager.client()
             client.start_channels()
             client.execute(WARM_CODE, silent=True, store_history=False)
+            self.clients.append(client)
             (self.folder / f"kernel-{index}.pid").write_text(str(manager.provisioner.pid), encoding="utf-8")
             self.managers.append(manager)
 
     def stop(self) -> None:
         """Stop every kernel of the pool and remove its files."""
+        for client in self.clients:
+            client.stop_channels()
         for manager in self.managers:
             manager.shutdown_kernel(now=True)
-        self.managers = []
+        self.managers, self.clients = [], []
         self.clear()
 
 

@@ -75,11 +75,6 @@ def read_parameters(path: str | Path) -> dict[str, Any]:
     return parse_parameters(Path(path).read_text(encoding="utf-8"), str(path))
 
 
-def inline_parameters(values: dict[str, Any]) -> str:
-    """Parameters as one line of YAML for `keystage narrate --inline` (sorted, so the same values give the same text)."""
-    return yaml.safe_dump(dict(values), sort_keys=True, default_flow_style=True, width=10**6).strip()
-
-
 def narrate(notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path = ".",
             pool: Path | None = None) -> Path:
     """Execute `notebook` with `parameters` and write the executed notebook to `output` atomically.
@@ -97,8 +92,9 @@ def narrate(notebook: str | Path, output: str | Path, parameters: dict[str, Any]
     partial = output.with_name(output.name + ".partial.ipynb")
     with claimed_kernel(pool if pool is not None else pool_folder(), Path(cwd)) as kernel:
         executed = papermill.execute_notebook(
-            source, str(partial), parameters=parameters, kernel_name="python3", cwd=str(cwd), progress_bar=False,
-            log_output=False, km=kernel,
+            source, str(partial), parameters=parameters, kernel_name="python3", progress_bar=False, log_output=False,
+            km=kernel, request_save_on_cell_execute=False,
+            cwd=str(cwd) if kernel is None else None,  # a pooled kernel is already in cwd; papermill's chdir is process-wide
         )
     nbformat.write(lift_metadata(executed), partial)
     partial.replace(output)

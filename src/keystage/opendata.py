@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from keystage.rounding import round_half_up
@@ -44,9 +45,10 @@ class Indicator:
     dp: int = 1
 
 
-def time_period(year: int) -> str:
-    """The EES academic-year code of a May test year: 2019 -> "201819"."""
-    return f"{year - 1}{year % 100:02d}"
+def time_periods(years: pd.Series) -> pd.Series:
+    """The EES academic-year codes of May test years: 2019 -> "201819"."""
+    years = years.astype("int64")
+    return (years - 1).astype(str) + (years % 100).astype(str).str.zfill(2)
 
 
 def ees_frame(
@@ -64,7 +66,7 @@ def ees_frame(
     where a value is missing ("c", "x", "z", "low"); missing values without a status show "x".
     """
     out = pd.DataFrame(index=frame.index)
-    out["time_period"] = frame["year"].map(time_period)
+    out["time_period"] = time_periods(frame["year"])
     out["time_identifier"] = "Academic year"
     out["geographic_level"] = level
     for key, value in COUNTRY.items():
@@ -76,7 +78,7 @@ def ees_frame(
         out[column] = frame[column].astype(str)
     for indicator in indicators:
         values = round_half_up(frame[indicator.name].astype("float64"), indicator.dp)
-        text = values.map(lambda v, dp=indicator.dp: "" if pd.isna(v) else f"{v:.{dp}f}")
+        text = pd.Series(np.char.mod(f"%.{indicator.dp}f", values.to_numpy()), index=values.index, dtype=object)
         symbol = status[indicator.name] if status is not None and indicator.name in status else pd.Series("x", index=frame.index)
         out[indicator.name] = text.where(values.notna(), symbol.replace("", "x"))
     return out.sort_values([c for c in out.columns[:1]] + GEOGRAPHY_COLUMNS[level] + filters, kind="stable").reset_index(

@@ -9,7 +9,6 @@ reports/school-<urn>-<year>/ (see keystage.render.engine.report_slug) and its se
 from __future__ import annotations
 
 import base64
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +55,16 @@ def la_school_urns(units: pd.DataFrame, lineage: pd.DataFrame | None, la_code: i
 def data_folder_urns(data_dir: str | Path) -> pd.DataFrame:
     """urn, la_code (of its latest KS2 file) and series_urn of every school in a data folder's KS2 files,
     read cheaply from the URN/LEA columns and GIAS links (for listing reports when a workflow is parsed)."""
-    latest: dict[int, tuple[int, int]] = {}
+    years = []
     for path in sorted(Path(data_dir).glob("ks2/*_ks2final.csv")):
-        year = int(path.name[:4])
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                urn, la = (row.get("URN") or "").strip(), (row.get("LEA") or "").strip()
-                if urn.isdigit() and la.isdigit() and latest.get(int(urn), (0, 0))[0] <= year:
-                    latest[int(urn)] = (year, int(la))
-    schools = pd.DataFrame([(u, la) for u, (_, la) in latest.items()], columns=["urn", "la_code"])
+        rows = pd.read_csv(path, usecols=lambda c: c in ("URN", "LEA"), dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        rows = rows.reindex(columns=["URN", "LEA"], fill_value="").apply(lambda column: column.str.strip())
+        rows = rows[rows["URN"].str.isdigit() & rows["LEA"].str.isdigit()]
+        years.append(pd.DataFrame({"urn": rows["URN"].astype("int64"), "la_code": rows["LEA"].astype("int64"),
+                                   "year": int(path.name[:4])}))
+    found = pd.concat(years, ignore_index=True) if years else pd.DataFrame(columns=["urn", "la_code", "year"], dtype="int64")
+    schools = found.sort_values("year", kind="stable").drop_duplicates("urn", keep="last")[["urn", "la_code"]]
+    schools = schools.reset_index(drop=True)
     links = sorted(Path(data_dir).glob("gias/links_*.csv"))
     lineage = resolve_lineage(read_links(links[0], Rejects()), schools["urn"])[0] if links else None
     return schools.assign(series_urn=map_urns(schools, lineage)["urn"])

@@ -34,9 +34,9 @@ if config["cohort_reports"]:
 
 
 def cohort_parameters(la, page):
-    """The papermill parameters (inline YAML) of the LA cohort report ("la") or of the run writing every primary's page ("pages")."""
+    """The papermill parameters of the LA cohort report ("la") or of the run writing every primary's page ("pages")."""
     pages = page == "pages"
-    return inline_parameters({
+    return {
         "work_dir": CWORK,
         "la_code": int(la),
         "kind": "school" if pages else "cohort",
@@ -45,7 +45,7 @@ def cohort_parameters(la, page):
         "reports_dir": str(REPORTS_DIR),
         "downloads_dir": f"{CWORK}/notebooks/{la}/cohort/{page}_data",
         "pages_dir": f"{CWORK}/notebooks/{la}/cohort/pages",
-    })
+    }
 
 
 rule cohort_tables:
@@ -73,8 +73,8 @@ rule narrate_cohort:
         parameters=lambda w: cohort_parameters(w.la, "la"),
     log:
         f"{CWORK}/logs/narrate/{{la}}-cohort.log",
-    shell:
-        "keystage narrate {input.notebook:q} {output.notebook:q} --inline {params.parameters:q} > {log:q} 2>&1"
+    run:
+        narrate_job(input.notebook, output.notebook, params.parameters, log[0])
 
 
 rule narrate_cohort_pages:
@@ -89,8 +89,8 @@ rule narrate_cohort_pages:
         parameters=lambda w: cohort_parameters(w.la, "pages"),
     log:
         f"{CWORK}/logs/narrate/{{la}}-cohort-pages.log",
-    shell:
-        "keystage narrate {input.notebook:q} {output.driver:q} --inline {params.parameters:q} > {log:q} 2>&1"
+    run:
+        narrate_job(input.notebook, output.driver, params.parameters, log[0])
 
 
 rule render_cohort:
@@ -103,9 +103,8 @@ rule render_cohort:
         engine=config["engine"],
     log:
         f"{CWORK}/logs/render/{{la}}-cohort.log",
-    shell:
-        "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
-        " --engine {params.engine} > {log:q} 2>&1"
+    run:
+        render_job(input.notebook, output[0], params.engine, log[0], data_dir=input.downloads)
 
 
 for _la in config["las"] if config["cohort_reports"] else []:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import yaml
 
-from keystage.narrate import inline_parameters
 from keystage.reportconfig import slug
 
 DATA = Path(config["data_dir"])
@@ -44,9 +43,9 @@ def all_reports():
 
 
 def report_parameters(wildcards):
-    """The papermill parameters of one report, as one line of YAML for `keystage narrate --inline`."""
+    """The papermill parameters of one report (committee or district)."""
     district = wildcards.report.removeprefix("district-") if wildcards.report != "la" else None
-    return inline_parameters({
+    return {
         "work_dir": WORK,
         "reports_dir": str(REPORTS_DIR),
         "standards_path": config["standards"],
@@ -54,7 +53,7 @@ def report_parameters(wildcards):
         "kind": "district" if district else "la",
         "unit_id": districts()[district] if district else wildcards.la,
         "downloads_dir": f"{WORK}/notebooks/{wildcards.la}/{wildcards.report}_data",
-    })
+    }
 
 
 def narrative_files(wildcards):

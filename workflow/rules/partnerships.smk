@@ -7,8 +7,8 @@ from keystage.profiles import data_folder_schools
 
 PWORK = config["work_dir"]  # the Snakefile defines WORK after including this file
 TARGETS = DATA / "la" / "partnership_targets.csv"
-PARTNERSHIPS = data_folder_partnerships(DATA)
-SCHOOLS = data_folder_schools(DATA)
+PARTNERSHIPS = data_folder_partnerships(DATA) if config["partnership_reports"] else {}
+SCHOOLS = data_folder_schools(DATA) if config["school_profiles"] else {}
 
 
 def partnership_reports(la):
@@ -69,11 +69,11 @@ rule narrate_partnership:
     wildcard_constraints:
         pid=r"[A-Za-z0-9_]+",
     params:
-        parameters=lambda w: inline_parameters(partnership_parameters(w)),
+        parameters=partnership_parameters,
     log:
         f"{PWORK}/logs/narrate/{{la}}-partnership-{{pid}}.log",
-    shell:
-        "keystage narrate {input.notebook:q} {output.notebook:q} --inline {params.parameters:q} > {log:q} 2>&1"
+    run:
+        narrate_job(input.notebook, output.notebook, params.parameters, log[0])
 
 
 rule render_partnership:
@@ -88,9 +88,8 @@ rule render_partnership:
         engine=config["engine"],
     log:
         f"{PWORK}/logs/render/{{la}}-partnership-{{pid}}.log",
-    shell:
-        "keystage render {input.notebook:q} --data-dir {input.downloads:q} --out $(dirname {output:q})"
-        " --engine {params.engine} > {log:q} 2>&1"
+    run:
+        render_job(input.notebook, output[0], params.engine, log[0], data_dir=input.downloads)
 
 
 rule narrate_profiles:
@@ -104,11 +103,11 @@ rule narrate_profiles:
         driver=f"{PWORK}/notebooks/{{la}}/profiles.ipynb",
         notebooks=directory(f"{PWORK}/notebooks/{{la}}/profiles"),
     params:
-        parameters=lambda w: inline_parameters(profile_parameters(w)),
+        parameters=profile_parameters,
     log:
         f"{PWORK}/logs/narrate/{{la}}-profiles.log",
-    shell:
-        "keystage narrate {input.notebook:q} {output.driver:q} --inline {params.parameters:q} > {log:q} 2>&1"
+    run:
+        narrate_job(input.notebook, output.driver, params.parameters, log[0])
 
 
 for _la in config["las"] if config["school_profiles"] else []:
