@@ -5,7 +5,7 @@ time and the peak resident memory of the whole process tree (the command, Snakem
 psutil, polled every 50 ms). Results go to benchmarks/results/latest.md and latest.csv, with ratios and the
 machine they ran on. Scratch data (the demo folders and work folders) goes under --scratch.
 
-    python benchmarks/run.py [--repeats 3] [--scratch /tmp/keystage-bench] [--only NAME ...]
+    python benchmarks/run.py [--repeats 3] [--scratch /tmp/keystage-bench] [--only NAME ...] [--job-profile LOGS]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import csv
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -197,6 +198,7 @@ def england_scenarios(scratch: Path, repeats: int) -> list[Result]:
         results.append(repeat(Result(f"england-reports-{count}", f"committee reports (HTML, PDF, DOCX) of {count} LAs, "
                                      "measures already built", reports=count), repeats, [*build, *map(str, chosen)],
                               logs / f"england-{count}.log", clean))
+    write_job_profile(work / "logs")  # the last 152-LA run's jobs
     for name, script, what in BASELINES:
         baseline_out = scratch / f"{name}-out"
         results.append(repeat(Result(name, what, reports=10), repeats,
@@ -204,6 +206,23 @@ def england_scenarios(scratch: Path, repeats: int) -> list[Result]:
                                *map(str, las[:10])], logs / f"{name}.log",
                               lambda run, folder=baseline_out: shutil.rmtree(folder, ignore_errors=True)))
     return results
+
+
+JOB_KINDS = {"narrate": "narrate/*.log", "render": "render/*.log", "downloads": "downloads-*.log"}
+WALL = re.compile(r"^wall time ([0-9.]+) s$", re.M)
+
+
+def write_job_profile(logs: Path) -> None:
+    """Where a build's time goes: count, median and total wall time of each kind of per-report job, from the
+    "wall time" line keystage.jobs writes at the end of each job's log; to benchmarks/results/job-profile.md."""
+    lines = [f"Per-report jobs of the build whose logs are in {logs} (each job's own wall time; jobs run two at a time).",
+             "", "| job | count | median (s) | total (s) |", "|---|---:|---:|---:|"]
+    for kind, pattern in JOB_KINDS.items():
+        times = [float(m) for path in logs.glob(pattern) for m in WALL.findall(path.read_text(encoding="utf-8"))]
+        if times:
+            lines.append(f"| {kind} | {len(times)} | {statistics.median(times):.2f} | {sum(times):.1f} |")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "job-profile.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def machine() -> str:
@@ -259,7 +278,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/keystage-bench"))
     parser.add_argument("--only", nargs="*", choices=["demo", "england"], default=["demo", "england"])
+    parser.add_argument("--job-profile", type=Path, metavar="LOGS", help="only write job-profile.md from a build's logs folder")
     args = parser.parse_args()
+    if args.job_profile:
+        write_job_profile(args.job_profile)
+        return
     results: list[Result] = []
     if "demo" in args.only:
         results += demo_scenarios(args.scratch, args.repeats)

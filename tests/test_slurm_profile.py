@@ -29,9 +29,12 @@ def test_dry_run_with_the_slurm_profile_plans_each_rule_with_its_resources(tmp_p
                           cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     plan = done.stdout + done.stderr
-    resources = dict(re.findall(r"\nrule (\w+):.*?\n\s+resources: ([^\n]+)", plan, flags=re.S))
+    resources = dict(re.findall(r"\n\s*rule (\w+):.*?\n\s+resources: ([^\n]+)", plan, flags=re.S))
     # one LA with two districts: ingest, measure, downloads, publish, all and 3 reports (LA + 2 districts) x narrate, render
     assert re.search(r"^total\s+11$", plan, flags=re.M)
     assert "mem_mb=8000" in resources["measure"] and "runtime=30" in resources["measure"]
     assert "mem_mb=3000" in resources["narrate"] and "slurm_partition=short" in resources["narrate"]
     assert "mem_mb=2000" in resources["all"]  # a rule the profile does not name takes the default resources
+    # the per-report jobs go to SLURM together, as one group job (up to 20 reports' worth), not one job each
+    grouped = plan.split("Group job reports", 1)[1].split("\n[", 1)[0] if "Group job reports" in plan else ""
+    assert sorted(set(re.findall(r"rule (\w+):", grouped))) == ["downloads", "narrate", "render"]
