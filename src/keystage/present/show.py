@@ -55,9 +55,10 @@ def ees_table(table: Table, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     symbol = ctx.standards.disclosure.symbol
     status = pd.DataFrame(index=frame.index)
     for indicator in table.indicators:
-        raw = frame[indicator.name]
-        status[indicator.name] = raw.map(lambda v: symbol if isinstance(v, str) and v == symbol else "")
-        frame[indicator.name] = pd.to_numeric(raw.where(status[indicator.name] == ""), errors="coerce")
+        raw = frame[indicator.name].astype(object)
+        hidden = raw.eq(symbol)
+        status[indicator.name] = hidden.map({True: symbol, False: ""})
+        frame[indicator.name] = pd.to_numeric(raw.where(~hidden), errors="coerce")
     data = ees_frame(frame, level, geography, list(table.filters), table.indicators, status)
     return data, ees_meta(table.filters, table.indicators)
 
