@@ -93,3 +93,22 @@ def test_narrate_jobs_counts_the_notebook_rules_of_the_job_table() -> None:
     table = ["job                    count", "-------------------  -------", "all                        1",
              "narrate                    9", "narrate_partnership       37", "render                     9", "measure 1"]
     assert narrate_jobs(table) == 9 + 37
+
+
+def test_a_pooled_kernel_that_died_is_passed_over_at_once(tmp_path: Path) -> None:
+    # its pid is a finished process and nothing listens on its ports: narrate must not wait out READY_TIMEOUT
+    import subprocess
+    import time
+
+    from jupyter_client.connect import write_connection_file
+
+    folder = tmp_path / "kernels"
+    folder.mkdir()
+    write_connection_file(str(folder / "kernel-0.json"))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (folder / "kernel-0.pid").write_text(str(gone.pid), encoding="utf-8")
+    start = time.monotonic()
+    with claimed_kernel(folder, tmp_path) as kernel:
+        assert kernel is None
+    assert time.monotonic() - start < 10

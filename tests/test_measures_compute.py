@@ -112,7 +112,7 @@ def test_one_las_attainment_rows_lie_in_their_own_row_groups(tmp_path, monkeypat
     monkeypatch.setattr(compute, "ROW_GROUP_ROWS", 2)
     tables = {"school_results": results({(urn, 2019): {"eligible": 30, "headline": 60} for urn in (1, 2, 3)})}
     units = build_units(schools((1, 850, "A"), (2, 851, "B"), (3, 850, "C")))
-    write_measures(compute_all(tables, STD, units), tmp_path)
+    write_measures(compute_all(tables, STD, units), tmp_path, compute.WRITE_ORDER)
     metadata = pq.ParquetFile(tmp_path / "attainment.parquet").metadata
     column = metadata.schema.to_arrow_schema().get_field_index("la_code")
     spans = [(metadata.row_group(g).column(column).statistics.min, metadata.row_group(g).column(column).statistics.max)

@@ -88,13 +88,18 @@ class PooledKernelClient(BlockingKernelClient):
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else READY_TIMEOUT)
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
             request = self.kernel_info()
-            reply = await self._async_recv_reply(request, timeout=max(deadline - time.monotonic(), 0))
+            try:
+                reply = await self._async_recv_reply(request, timeout=min(1.0, left))
+            except TimeoutError:  # still busy warming up, or gone: ask again only while its process lives
+                if not await self._async_is_alive():
+                    raise RuntimeError("pooled kernel died before replying to kernel_info") from None
+                continue
             if await self._idle_after(request, min(IOPUB_WAIT, max(deadline - time.monotonic(), 0))):
                 self._handle_kernel_info_reply(reply)
                 return
-        raise RuntimeError(f"pooled kernel did not answer on IOPub within {timeout} s")
+        raise RuntimeError(f"pooled kernel did not answer within {timeout} s")
 
     async def _idle_after(self, request: str, wait: float) -> bool:
         """Whether the kernel's idle status for `request` arrives on IOPub within `wait` seconds."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from keystage.measures.compute import compute_all, write_measures
+from keystage.measures.compute import WRITE_ORDER, compute_all, write_measures
 from keystage.standards import Standards, load_standards
 from keystage.units import build_units
 
@@ -43,5 +43,5 @@ def measure(canonical_dir: str | Path, out_dir: str | Path, standards: Standards
     results = compute_all(tables, standards or load_standards(), units)
     results["units"] = units
     results["schools"] = school_list(tables)
-    write_measures(results, out_dir)
+    write_measures(results, out_dir, WRITE_ORDER)
     return results

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from keystage.measures.attainment import ATTAINMENT_COLUMNS, attainment
 from keystage.measures.benchmarks import comparators, national, with_benchmarks
@@ -68,9 +70,7 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     gap = gap.merge(gap_ranks.drop(columns="la_code"), on=["unit_type", "unit_id", "year"], how="left")
     fit, band = support_fit(changes, floor, support, units, standards)
     return {
-        # each unit type's rows grouped by LA (then by unit as before), so reading one LA's schools skips the rest
-        "attainment": att[[*ATTAINMENT_COLUMNS, *BENCHMARK_COLUMNS]].sort_values(["unit_type", "la_code"], kind="stable",
-                                                                                  ignore_index=True),
+        "attainment": att[[*ATTAINMENT_COLUMNS, *BENCHMARK_COLUMNS]],
         "national": nat.sort_values(["measure", "year"], ignore_index=True),
         "comparators": comps,
         "floor_schools": floor,
@@ -88,18 +88,39 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     }
 
 
-# Rows per Parquet row group. Tables come sorted by unit (attainment by unit type and LA first) or by URN, so with
-# small groups a report's filtered read skips, by the groups' min/max statistics, most of an England-sized table.
+# Rows per Parquet row group. Tables come sorted by unit (unit_type, unit_id) or by URN, and attainment, the largest,
+# is written with each unit type's rows grouped by LA (WRITE_ORDER), so with small groups a report's filtered read
+# skips, by the groups' min/max statistics, most of an England-sized table.
 ROW_GROUP_ROWS = 16_384
+WRITE_ORDER = {"attainment": ["unit_type", "la_code"]}  # stable: within an LA, rows keep their unit order
 
 
-def write_measures(measures: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
-    """Write one Parquet per measure table (rows already sorted, columns in fixed order); returns the paths."""
+def write_measures(
+    measures: dict[str, pd.DataFrame], out_dir: str | Path, order: dict[str, list[str]] | None = None
+) -> list[Path]:
+    """Write one Parquet per table (rows already sorted, columns in fixed order), the tables named in `order` in the
+    stable order of its columns (the measure stage passes WRITE_ORDER); returns the paths."""
+    order = order or {}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in sorted(measures):
         path = out / f"{name}.parquet"
-        measures[name].reset_index(drop=True).to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
+        frame = measures[name].reset_index(drop=True)
+        if name in order:
+            write_ordered(frame, order[name], path)
+        else:
+            frame.to_parquet(path, index=False, row_group_size=ROW_GROUP_ROWS)
         paths.append(path)
     return paths
+
+
+def write_ordered(frame: pd.DataFrame, keys: list[str], path: Path) -> None:
+    """Write `frame` as Parquet in the stable order of `keys`, one row group at a time, so the reordered table is
+    never whole in memory (England's attainment table is about a gigabyte)."""
+    order = frame[keys].sort_values(keys, kind="stable").index.to_numpy()
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, len(order), ROW_GROUP_ROWS):
+            rows = frame.iloc[order[start : start + ROW_GROUP_ROWS]]
+            writer.write_table(pa.Table.from_pandas(rows, schema=schema, preserve_index=False))
