@@ -13,9 +13,10 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from keystage.render.engine import Engine
+if TYPE_CHECKING:  # the Snakefile imports this module when it is parsed, even for a build with nothing to render
+    from keystage.render.engine import Engine
 
 
 @contextmanager
