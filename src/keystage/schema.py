@@ -38,6 +38,7 @@ class SchoolYears(_Model):
     rectype: Series[int] = pa.Field(isin=[1, 2])
     nftype: Series[str] = pa.Field(nullable=True)
     age_range: Series[str] = pa.Field(nullable=True)
+    closed: Series[pd.BooleanDtype] = pa.Field(nullable=True)  # DfE's ICLOSE; <NA> when the file does not say
     source: Series[str]
     line: Series[int]
 

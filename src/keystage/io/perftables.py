@@ -247,9 +247,19 @@ def school_rows(frame: pd.DataFrame, units: pd.DataFrame, covered: pd.DataFrame,
         name=text["name"].to_numpy(dtype=object),
         nftype=text["nftype"].replace("", None).to_numpy(dtype=object),
         age_range=text["age_range"].replace("", None).to_numpy(dtype=object),
+        closed=closed_flags(rows, ident.get("closed")).to_numpy(),
     )
     years = covered[covered["unit"].isin(schools.index)].join(identity, on="unit")
-    return years[["urn", "year", "la_code", "estab", "name", "rectype", "nftype", "age_range", "line"]]
+    return years[["urn", "year", "la_code", "estab", "name", "rectype", "nftype", "age_range", "closed", "line"]]
+
+
+def closed_flags(rows: pd.DataFrame, column: str | None) -> pd.Series:
+    """DfE's ICLOSE flag of each school row: True ("1", closed), False ("0"), <NA> when blank or the file has no such
+    column (older files, KS4), so a school is never called open or closed without DfE saying so."""
+    if column is None or column not in rows.columns:
+        return pd.Series(pd.NA, index=rows.index, dtype="boolean")
+    text = rows[column].fillna("").str.strip()
+    return text.map({"1": True, "0": False}).astype("boolean")
 
 
 def read_file(path: Path, blocks: list[Block], spec: TableSpec, rejects: Rejects) -> tuple[pd.DataFrame, pd.DataFrame]:

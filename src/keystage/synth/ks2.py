@@ -70,7 +70,7 @@ def _prior_years(year: int, column_map: dict) -> list[int]:
 
 
 def _identity(world: World, rows: np.ndarray, urns: np.ndarray) -> pd.DataFrame:
-    """RECTYPE, LEA, ESTAB, URN, SCHNAME, NFTYPE, AGERANGE and TOTPUPS of the schools at `rows`."""
+    """RECTYPE, LEA, ESTAB, URN, SCHNAME, NFTYPE, AGERANGE, ICLOSE (all open) and TOTPUPS of the schools at `rows`."""
     sites = world.sites.iloc[rows]
     spans = world.urns.iloc[np.searchsorted(world.urns["urn"].to_numpy(), urns[rows])]
     special = sites["kind"].eq("special").to_numpy()
@@ -84,6 +84,7 @@ def _identity(world: World, rows: np.ndarray, urns: np.ndarray) -> pd.DataFrame:
             "name": spans["name"].to_numpy(),
             "nftype": spans["nftype"].to_numpy(),
             "age_range": (spans["low_age"].astype(str) + "-" + sites["high_age"].astype(str).to_numpy()).to_numpy(),
+            "closed": "0",
             "TOTPUPS": integers(roll),
         }
     )
@@ -113,6 +114,7 @@ def year_table(world: World, results: Results, la_totals: Totals, england: Total
             "name": la_names,
             "nftype": BLANK,
             "age_range": BLANK,
+            "closed": BLANK,
             "TOTPUPS": BLANK,
             "key": [f"la{c}" for c in las],
             "short": False,
@@ -129,6 +131,7 @@ def year_table(world: World, results: Results, la_totals: Totals, england: Total
             "name": BLANK,
             "nftype": BLANK,
             "age_range": BLANK,
+            "closed": BLANK,
             "TOTPUPS": BLANK,
             "key": ["e4", "e5"],
             "short": False,
