@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_measures_fixtures import results, schools
+from test_measures_fixtures import results, school_years, schools
 
 from keystage.measures.attainment import attainment
 from keystage.measures.compute import compute_all, write_measures
@@ -22,11 +22,14 @@ TABLES = {
             (3, 2011): {"eligible": 30, "headline": 80},
             (3, 2012): {"eligible": 30, "headline": 70},
             (3, 2024): {"eligible": 30, "headline": 55},
+            (4, 2011): {"eligible": 10, "headline": 30},  # a special school
+            (4, 2012): {"eligible": 10, "headline": 40},
         }
     ),  # fmt: skip
     "lineage": LINEAGE,
 }
-UNITS = build_units(schools((100, 850, "Old"), (200, 850, "Academy"), (3, 850, "C")))
+TABLES["school_years"] = school_years(TABLES["school_results"], u100={"closed": True}, u4={"rectype": 2, "nftype": "CYS"})
+UNITS = build_units(schools((100, 850, "Old"), (200, 850, "Academy"), (3, 850, "C"), (4, 850, "Special")))
 
 
 def test_all_tables_and_lineage_through_the_entry_point():
@@ -50,8 +53,14 @@ def test_all_tables_and_lineage_through_the_entry_point():
     assert changes.loc[(200, 2012), "change_1y"] == 65 - 50  # the academy continues the old URN's series
     assert "100" not in set(out["attainment"]["unit_id"]) and "200" in set(out["attainment"]["unit_id"])
     att = out["attainment"].set_index(["unit_type", "unit_id", "measure", "year"])
-    assert att.loc[("la", "850", "headline", 2012), "value"] == (13 + 21) / 50 * 100  # 20*65% + 30*70% over 50
-    assert out["floor_schools"].set_index(["urn", "year"]).loc[(3, 2024), "status"] == "not available"
+    assert att.loc[("la", "850", "headline", 2012), "value"] == (13 + 21 + 4) / 60 * 100  # 20*65% + 30*70% + 10*40%
+    floor = out["floor_schools"].set_index(["urn", "year"])["status"]
+    assert floor[(3, 2024)] == "not available" and floor[(4, 2012)] == "special school"
+    assert floor[(200, 2011)] == "closed school"  # the predecessor URN 100, closed on conversion (ICLOSE 1)
+    # the special school is listed with its change, but the distribution counts the in-scope schools only
+    assert not changes.loc[(4, 2012), "in_scope"] and changes.loc[(4, 2012), "change_1y"] == 40 - 30
+    dist = out["distribution"].set_index(["unit_type", "unit_id", "year"]).loc[("la", "850", 2012)]
+    assert dist["n_schools"] == 2 and dist["n_with_change"] == 2  # 200 (on its predecessor's 2011) and 3; not 4
 
 
 def test_write_measures_is_deterministic(tmp_path):
@@ -66,8 +75,9 @@ def test_write_measures_is_deterministic(tmp_path):
 
 def test_a_year_with_every_result_suppressed_still_gives_every_table():
     r = results({(1, 2019): {"eligible": 4, "headline": None}})
-    out = compute_all({"school_results": r}, STD, build_units(schools((1, 850, "A"))))
-    assert out["floor_counts"].empty and out["floor_schools"]["status"].tolist() == ["no result"]
+    out = compute_all({"school_results": r, "school_years": school_years(r)}, STD, build_units(schools((1, 850, "A"))))
+    assert out["floor_schools"]["status"].tolist() == ["excluded"]  # 4 pupils: under the minimum cohort of 11
+    assert out["floor_counts"].query("unit_type == 'la'")[["n_assessed", "n_excluded"]].values.tolist() == [[0, 1]]
     assert out["attainment"].set_index("measure").loc["eligible", "value"].tolist() == [4, 4]  # the LA and the school
 
 
@@ -111,6 +121,7 @@ def test_one_las_attainment_rows_lie_in_their_own_row_groups(tmp_path, monkeypat
 
     monkeypatch.setattr(compute, "ROW_GROUP_ROWS", 2)
     tables = {"school_results": results({(urn, 2019): {"eligible": 30, "headline": 60} for urn in (1, 2, 3)})}
+    tables["school_years"] = school_years(tables["school_results"])
     units = build_units(schools((1, 850, "A"), (2, 851, "B"), (3, 850, "C")))
     write_measures(compute_all(tables, STD, units), tmp_path, compute.WRITE_ORDER)
     metadata = pq.ParquetFile(tmp_path / "attainment.parquet").metadata

@@ -4,17 +4,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from test_measures_fixtures import results, schools
+from test_measures_fixtures import results, school_years, schools
 
 from keystage.measures.distribution import school_changes
 from keystage.measures.floor import floor_schools
+from keystage.measures.scope import school_scope
 from keystage.measures.support import support_by_band, support_fit, support_summary
 from keystage.standards import load_standards
 from keystage.units import build_units
 
 STD = load_standards()
 UNITS = build_units(schools(*[(u, 850, f"S{u}") for u in range(1, 5)]))
-# headline 2011 -> 2012; schools 1 and 2 were below the 2011 floor (under 60% and 2LP under 92/90)
+# headline 2011 -> 2012; schools 1 and 2 were below the 2011 floor (under 60% and 2LP under 87/86)
 PAIRS = {1: (50, 75), 2: (55, 60), 3: (70, 72), 4: (80, 76)}
 RESULTS = results({
     (u, y): {"eligible": 20, "headline": v, "eng_2lp": 80, "mat_2lp": 80}
@@ -34,7 +35,7 @@ SUBS = pd.DataFrame({"urn": [1, 3], "year": 2012, "service": "Core provision", "
 
 @pytest.fixture(scope="module")
 def parts():
-    return school_changes(RESULTS, STD), floor_schools(RESULTS, STD)
+    return school_changes(RESULTS, STD), floor_schools(RESULTS, STD, school_scope(school_years(RESULTS), RESULTS, STD))
 
 
 def test_days_by_group(parts):

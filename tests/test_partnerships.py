@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from test_measures_fixtures import school_years
 
 from keystage.errors import InputError, Rejects
 from keystage.measures.floor import floor_schools
@@ -23,6 +24,7 @@ from keystage.measures.partnerships import (
     size_band,
     targets_vs_results,
 )
+from keystage.measures.scope import school_scope
 from keystage.standards import load_standards
 
 STANDARDS = load_standards()
@@ -93,7 +95,7 @@ def test_partnership_results_count_a_school_only_in_the_years_it_was_a_member() 
     assert head.loc[2016, "value"] == 50.0 and head.loc[2016, "n_schools"] == 1  # A alone: 5 of 10
     assert head.loc[2017, "value"] == pytest.approx((6 + 21) / (10 + 30) * 100)  # 67.5: 6 of 10 and 21 of 30
     assert head.loc[2017, "change_1y"] == pytest.approx(17.5)
-    floor = partnership_floor(floor_schools(r, STANDARDS), membership_spells(p, None), STANDARDS).set_index("year")
+    floor = partnership_floor(floor_schools(r, STANDARDS, school_scope(school_years(r), r, STANDARDS)), membership_spells(p, None), STANDARDS).set_index("year")
     assert floor.loc[2016, "n_assessed"] == 0 and floor.loc[2016, "n_excluded"] == 1  # A's 10 pupils: under 11
     assert floor.loc[2017, "n_assessed"] == 1 and floor.loc[2017, "n_excluded"] == 1
 
@@ -228,7 +230,7 @@ def test_an_la_without_partnerships_gets_empty_tables_not_an_error() -> None:
     r = results([(1, 2019, "eligible", 20), (1, 2019, "headline", 70)])
     measures = {
         "schools": pd.DataFrame({"urn": [1], "la_code": [701], "name": ["A"]}),
-        "floor_schools": floor_schools(r, STANDARDS),
+        "floor_schools": floor_schools(r, STANDARDS, school_scope(school_years(r), r, STANDARDS)),
     }
     out = partnership_tables({"school_results": r}, measures, STANDARDS)
     assert out["spells"].empty and out["did_summary"].empty and out["attainment"].empty

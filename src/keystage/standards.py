@@ -1,4 +1,4 @@
-"""Typed view of config/standards.yaml: the era, floor rule, thresholds and bands of each test year."""
+"""Typed view of config/standards.yaml: the era, floor and coasting rules, scope, thresholds and bands of each test year."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class ProgressTest:
     kind: str  # one of PROGRESS_KINDS
     cutoffs: dict[str, float]
     fails_when: str  # "all": below in every subject; "any": below in at least one
+    significant: bool = False  # a score counts as below only when its upper confidence limit is below zero too
+    single_subject_significant: bool = False  # ... only when it is the one subject below its cut-off
 
     @property
     def available(self) -> bool:
@@ -49,6 +51,24 @@ class FloorRule:
     threshold: float
     min_cohort: int
     progress: ProgressTest
+    writing_caveat: bool = False  # DfE: a school below on writing alone is not to be intervened in on that basis
+
+
+@dataclass(frozen=True)
+class CoastingRule:
+    """One coasting determination year: the window of years it looks at and the criteria of each of them."""
+
+    year: int
+    window: tuple[int, ...]
+    criteria: dict[int, tuple[float, ProgressTest]]  # year -> (attainment threshold, progress test)
+
+
+@dataclass(frozen=True)
+class ScopeRules:
+    """Who the floor and coasting standards apply to: RECTYPEs of mainstream schools, NFTYPEs of independent ones."""
+
+    mainstream_rectypes: frozenset[int]
+    independent_nftypes: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,9 @@ class Standards:
     eras: dict[str, Era]
     year_eras: dict[int, str]
     floors: dict[int, FloorRule]
+    government_source: str
+    scope: ScopeRules
+    coasting: dict[int, CoastingRule]
     distribution_threshold: float
     change_bands: tuple[Band, ...]
     support: SupportRules
@@ -118,6 +141,10 @@ class Standards:
             raise InputError(self.source, None, "years", f"a floor rule for test year {year}")
         return self.floors[year]
 
+    def is_government(self, year: int) -> bool:
+        """True when the year's floor is DfE's own (2009-2018), False when it is the LA's rule."""
+        return self.floor(year).source == self.government_source
+
     def polarity(self, measure: str) -> int:
         """+1 when higher is better for `measure`, -1 when lower is better (a gap)."""
         return -1 if measure in self.lower_is_better else 1
@@ -139,7 +166,27 @@ def _progress(raw: dict[str, Any], source: str, where: str) -> ProgressTest:
     if fails_when not in ("all", "any"):
         raise InputError(source, None, where, f"fails_when 'all' or 'any', not {fails_when!r}")
     cutoffs = {str(k): float(v) for k, v in _need(raw, "cutoffs", source, where).items()}
-    return ProgressTest(kind, cutoffs, fails_when)
+    return ProgressTest(
+        kind, cutoffs, fails_when, bool(raw.get("significant", False)), bool(raw.get("single_subject_significant", False))
+    )
+
+
+def _coasting(raw: dict[str, Any], source: str) -> dict[int, CoastingRule]:
+    """Each coasting determination year with its window of years; every year of a window needs criteria."""
+    window = int(_need(raw, "window", source, "coasting"))
+    criteria = {
+        int(y): (float(_need(c, "threshold", source, f"coasting.criteria.{y}")),
+                 _progress(_need(c, "progress", source, f"coasting.criteria.{y}"), source, f"coasting.criteria.{y}"))
+        for y, c in _need(raw, "criteria", source, "coasting").items()
+    }  # fmt: skip
+    rules = {}
+    for year in map(int, _need(raw, "determinations", source, "coasting")):
+        years = tuple(range(year - window + 1, year + 1))
+        missing = [y for y in years if y not in criteria]
+        if missing:
+            raise InputError(source, None, "coasting.criteria", f"coasting criteria for {missing} (window of {year})")
+        rules[year] = CoastingRule(year, years, {y: criteria[y] for y in years})
+    return rules
 
 
 def _bands(raw: list[dict[str, Any]], source: str) -> tuple[Band, ...]:
@@ -182,12 +229,19 @@ def load_standards(path: str | Path | None = None) -> Standards:
             float(_need(f, "threshold", source, where)),
             int(_need(f, "min_cohort", source, where)),
             _progress(_need(f, "progress", source, where), source, where),
+            bool(f.get("writing_caveat", False)),
         )
-    sup, dis, rnd = (_need(raw, k, source, k) for k in ("support", "disclosure", "rounding"))
+    sup, dis, rnd, scope = (_need(raw, k, source, k) for k in ("support", "disclosure", "rounding", "scope"))
     return Standards(
         eras=eras,
         year_eras=year_eras,
         floors=floors,
+        government_source=str(_need(raw, "government_source", source, "government_source")),
+        scope=ScopeRules(
+            frozenset(int(r) for r in _need(scope, "mainstream_rectypes", source, "scope")),
+            frozenset(str(t) for t in _need(scope, "independent_nftypes", source, "scope")),
+        ),
+        coasting=_coasting(_need(raw, "coasting", source, "coasting"), source),
         distribution_threshold=float(_need(raw, "distribution_threshold", source, "distribution_threshold")),
         change_bands=_bands(_need(raw, "change_bands", source, "change_bands"), source),
         support=SupportRules(float(sup["improved_pp"]), float(sup["confidence"]), int(sup["grid_points"])),

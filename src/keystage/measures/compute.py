@@ -11,9 +11,11 @@ import pyarrow.parquet as pq
 from keystage.measures.attainment import ATTAINMENT_COLUMNS, attainment
 from keystage.measures.benchmarks import comparators, national, with_benchmarks
 from keystage.measures.case_studies import case_studies
+from keystage.measures.coasting import coasting_counts, coasting_schools
 from keystage.measures.distribution import change_bands, distribution, school_changes
 from keystage.measures.floor import floor_counts, floor_schools
 from keystage.measures.gaps import GAP_COLUMNS, gaps
+from keystage.measures.scope import in_scope, school_scope
 from keystage.measures.support import support_by_band, support_fit, support_summary
 from keystage.standards import Standards
 from keystage.units import apply_lineage, case_units, map_urns, units_on_series
@@ -46,9 +48,11 @@ def _table(tables: dict[str, pd.DataFrame], name: str, columns: dict[str, str]) 
 def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every measure table from the canonical tables, for all units at once.
 
-    `tables` holds school_results (required) and optionally published_aggregates, benchmarks,
+    `tables` holds school_results and school_years (required) and optionally published_aggregates, benchmarks,
     stat_neighbours, lineage, support_days, subscriptions, case_studies; `units` comes from build_units.
-    URNs are first mapped to their series URN (lineage); case studies become units of type "case".
+    URNs are first mapped to their series URN (lineage); case studies become units of type "case". The floor,
+    coasting, distribution, change-band, gap and support tables count DfE's in-scope schools only (measures.scope);
+    school_changes keeps every school, for the school lists, with an in_scope flag.
     """
     lineage = tables.get("lineage")
     results, conflicts = apply_lineage(tables["school_results"], lineage)
@@ -62,9 +66,13 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     nat = national(tables.get("published_aggregates"), tables.get("benchmarks"))
     comps = comparators(tables.get("benchmarks"), tables.get("published_aggregates"), tables.get("stat_neighbours"), standards)
     att = with_benchmarks(attainment(results, units, standards), comps, nat, units)
-    floor = floor_schools(results, standards)
-    changes = school_changes(results, standards)
-    gap = gaps(results, units, nat, standards)
+    scope = school_scope(map_urns(tables["school_years"], lineage), results, standards)
+    floor = floor_schools(results, standards, scope)
+    coasting = coasting_schools(results, standards, scope)
+    every_change = school_changes(results, standards)
+    every_change["in_scope"] = in_scope(every_change, scope)
+    changes = every_change[every_change["in_scope"]]
+    gap = gaps(results[in_scope(results, scope)], units, nat, standards)
     gap_ranks = comps[comps["measure"] == "gap"][["la_code", "year", *GAP_RANK_COLUMNS]].assign(unit_type="la")
     gap_ranks["unit_id"] = gap_ranks["la_code"].astype(str)
     gap = gap.merge(gap_ranks.drop(columns="la_code"), on=["unit_type", "unit_id", "year"], how="left")
@@ -73,9 +81,12 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
         "attainment": att[[*ATTAINMENT_COLUMNS, *BENCHMARK_COLUMNS]],
         "national": nat.sort_values(["measure", "year"], ignore_index=True),
         "comparators": comps,
+        "school_scope": scope,
         "floor_schools": floor,
         "floor_counts": floor_counts(floor, units),
-        "school_changes": changes,
+        "coasting_schools": coasting,
+        "coasting_counts": coasting_counts(coasting, units),
+        "school_changes": every_change,
         "distribution": distribution(changes, units, standards),
         "change_bands": change_bands(changes, units, standards),
         "gaps": gap[[*GAP_COLUMNS, *GAP_RANK_COLUMNS]],

@@ -1,0 +1,57 @@
+"""Who DfE's floor and coasting standards apply to: each school and year in scope, or why not (special,
+independent, closed, under the minimum cohort), so that every out-of-scope school is counted apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from keystage.measures.common import school_wide
+from keystage.standards import Standards
+
+IN_SCOPE, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED = (
+    "in scope", "special school", "independent school", "closed school", "excluded", "no school record",
+)  # fmt: skip
+OUT_OF_SCOPE = (SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED)
+SCOPE_COLUMNS = ["urn", "year", "rectype", "nftype", "closed", "eligible", "min_cohort", "scope"]
+SCOPE_NOTE = (
+    "mainstream state-funded schools open at publication with at least {min_cohort} eligible pupils, the schools "
+    "DfE's floor and coasting standards applied to; special, independent and closed schools and smaller cohorts are "
+    "counted apart"
+)
+
+
+def school_scope(school_years: pd.DataFrame, results: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+    """Per school and configured year with a KS2 row: its scope, in this order of precedence: special school
+    (not a mainstream RECTYPE), independent school (NFTYPE), closed school (ICLOSE = 1), excluded (fewer eligible
+    pupils than the year's min_cohort), no school record (results without an identity row), else in scope.
+
+    `school_years` and `results` must already be on series URNs (units.map_urns / apply_lineage).
+    """
+    wide = school_wide(results, ["eligible"])
+    wide = wide[wide["year"].isin(standards.floors)]
+    ident = school_years[["urn", "year", "rectype", "nftype", "closed"]].drop_duplicates(["urn", "year"], keep="last")
+    keys = pd.concat([wide[["urn", "year"]], ident.loc[ident["year"].isin(standards.floors), ["urn", "year"]]])
+    out = keys.drop_duplicates().merge(ident, on=["urn", "year"], how="left").merge(wide, on=["urn", "year"], how="left")
+    out["min_cohort"] = out["year"].map({y: r.min_cohort for y, r in standards.floors.items()})
+    mainstream = out["rectype"].isin(sorted(standards.scope.mainstream_rectypes))
+    out["scope"] = np.select(
+        [
+            out["rectype"].isna(),
+            ~mainstream,
+            out["nftype"].isin(sorted(standards.scope.independent_nftypes)),
+            out["closed"].fillna(False).astype(bool),
+            out["eligible"] < out["min_cohort"],
+        ],
+        [UNLISTED, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED],
+        IN_SCOPE,
+    )
+    out["rectype"] = out["rectype"].astype("Int64")
+    out["closed"] = out["closed"].astype("boolean")
+    return out[SCOPE_COLUMNS].sort_values(["urn", "year"], ignore_index=True)
+
+
+def in_scope(frame: pd.DataFrame, scope: pd.DataFrame) -> pd.Series:
+    """For each row of a school-level table (urn, year, ...): was its school in scope that year."""
+    keys = pd.MultiIndex.from_frame(scope.loc[scope["scope"] == IN_SCOPE, ["urn", "year"]])
+    return pd.Series(pd.MultiIndex.from_frame(frame[["urn", "year"]]).isin(keys), index=frame.index)
