@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from keystage.measures.floor import NO_RESULT
+from keystage.measures.floor import ASSESSED, NO_RESULT
 from keystage.narrate import report_metadata
 from keystage.present.charts import figure_output, use_house_style
 from keystage.present.tables import Numbering, captioned_table
@@ -159,22 +159,27 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         )
         out.append({"data": data, "metadata": meta})
     f = rows_of("floor", urn)
-    f = f[f["status"] != NO_RESULT]
-    if len(f):
-        frame = pd.DataFrame(
-            {
-                "Year": f["year"].astype(str),
-                "Rule": f["rule_source"],
-                "Threshold (%)": f["threshold"].map(lambda v: f"{v:g}"),
-                "Status": f["status"],
-            }
-        )
-        out.append(
-            md(
-                "## Floor standard\n\n"
-                + captioned_table(number.next_table("floor", ""), f"{name}: floor standard status by year", frame)
+    outside = f[~f["status"].isin([*ASSESSED, NO_RESULT])]
+    f = f[f["status"].isin(ASSESSED)]
+    if len(outside) or len(f):
+        text = "## Floor standard\n\n"
+        if len(outside):
+            reasons = "; ".join(f"{y}: {s}" for y, s in zip(outside["year"], outside["status"], strict=True))
+            text += (
+                "Outside the floor standard, which applies to mainstream state-funded schools with enough pupils only, "
+                f"so no floor status is given ({reasons}).\n\n"
             )
-        )
+        if len(f):
+            frame = pd.DataFrame(
+                {
+                    "Year": f["year"].astype(str),
+                    "Rule": f["rule_source"],
+                    "Threshold (%)": f["threshold"].map(lambda v: f"{v:g}"),
+                    "Status": f["status"],
+                }
+            )
+            text += captioned_table(number.next_table("floor", ""), f"{name}: floor standard status by year", frame)
+        out.append(md(text))
     s = rows_of("support", urn)
     if len(s):
         frame = pd.DataFrame(

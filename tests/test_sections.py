@@ -62,6 +62,10 @@ def floor_counts(years: list[int]) -> pd.DataFrame:
             "n_lifted": [4, 0][: len(years)],
             "n_below_floor": [2, 0][: len(years)],
             "n_not_available": [0, 5][: len(years)],
+            "n_writing_only": [1, 0][: len(years)],
+            "n_special": 3,
+            "n_independent": 0,
+            "n_closed": 1,
         }
     )
 
@@ -211,8 +215,13 @@ def test_floor_table_heading_n_and_not_available(tmp_path: Path) -> None:
     ctx = context(expected_era_unit(), tmp_path)
     table = tables_of(sections.floor(ctx))[0]
     assert list(table.display.columns) == ["Schools", "2023 (65%, LA rule)", "2024 (65%, LA rule)"]
-    below = table.display.set_index("Schools").loc["Below the floor standard (n)"]
-    assert below.tolist() == ["2 (4)", "not available"]
+    rows = table.display.set_index("Schools")
+    assert rows.loc["Below the floor standard (n)"].tolist() == ["2 (4)", "not available"]
+    assert rows.loc["Special schools (outside the floor)"].tolist() == ["3", "3"]
+    assert rows.loc["Closed schools (outside the floor)"].tolist() == ["1", "1"]
+    assert "of which below on writing alone" not in rows.index  # DfE's writing caveat was for 2017 and 2018 only
+    assert "Independent schools (outside the floor)" not in rows.index  # none in either year
+    assert "mainstream state-funded schools" in table.note and "config/standards.yaml" in table.note
 
 
 def test_gap_table_suppresses_small_groups(tmp_path: Path) -> None:

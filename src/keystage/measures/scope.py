@@ -14,11 +14,6 @@ IN_SCOPE, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED = (
 )  # fmt: skip
 OUT_OF_SCOPE = (SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED)
 SCOPE_COLUMNS = ["urn", "year", "rectype", "nftype", "closed", "eligible", "min_cohort", "scope"]
-SCOPE_NOTE = (
-    "mainstream state-funded schools open at publication with at least {min_cohort} eligible pupils, the schools "
-    "DfE's floor and coasting standards applied to; special, independent and closed schools and smaller cohorts are "
-    "counted apart"
-)
 
 
 def school_scope(school_years: pd.DataFrame, results: pd.DataFrame, standards: Standards) -> pd.DataFrame:
@@ -55,3 +50,14 @@ def in_scope(frame: pd.DataFrame, scope: pd.DataFrame) -> pd.Series:
     """For each row of a school-level table (urn, year, ...): was its school in scope that year."""
     keys = pd.MultiIndex.from_frame(scope.loc[scope["scope"] == IN_SCOPE, ["urn", "year"]])
     return pd.Series(pd.MultiIndex.from_frame(frame[["urn", "year"]]).isin(keys), index=frame.index)
+
+
+def scope_note(standards: Standards, years: list[int]) -> str:
+    """The sentence a table's note uses to say which schools it counts (DfE's in-scope set of those years)."""
+    cohorts = sorted({standards.floor(y).min_cohort for y in years if y in standards.floors})
+    smallest = " or ".join(str(c) for c in cohorts) or "the minimum number of"
+    return (
+        f"Counts mainstream state-funded schools open when DfE published the results and with at least {smallest} "
+        "eligible pupils, the schools DfE's floor and coasting standards applied to; special, independent and closed "
+        "schools and smaller cohorts are left out and counted apart in the floor standard table."
+    )

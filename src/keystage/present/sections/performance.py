@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from keystage.measures.scope import scope_note
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
 from keystage.present.charts import PALETTE, use_house_style
@@ -314,11 +315,13 @@ def floor(ctx: Context) -> list[Block]:
         "pupils' progress is also below the year's progress test; a school whose pupils made enough progress "
         "stays above the floor even when its attainment is below the threshold."
     )
-    la_rule = [y for y in ctx.unit.years if y in counts.index and counts.at[y, "rule_source"] != ctx.standards.floor(2019).source]
+    la_rule = [y for y in ctx.unit.years if y in counts.index and not ctx.standards.is_government(y)]
     if la_rule:
         intro += (
-            f" The Department for Education stopped the floor standard after 2019; for {span(la_rule)} the table applies "
-            f"{ctx.unit.la_name}'s own rule (the same thresholds), which is the LA's, not the government's."
+            " The Department for Education announced in 2019 that floor and coasting standards would no longer be used "
+            "and identified no school as below the floor from the 2019 results onward; for "
+            f"{span(la_rule)} the table applies {ctx.unit.la_name}'s own rule (2018's thresholds kept), which is the "
+            "LA's, not the government's."
         )
     blocks.append(Text(intro))
     for era, years in ctx.eras():
@@ -330,16 +333,18 @@ def floor(ctx: Context) -> list[Block]:
 
 
 def _floor_heading(ctx: Context, counts: pd.DataFrame, year: int) -> str:
-    """ "2019 (65%)", with "LA rule" after 2019."""
-    own = counts.at[year, "rule_source"] != ctx.standards.floor(2019).source
+    """ "2018 (65%)", with "LA rule" from 2019."""
+    own = not ctx.standards.is_government(year)
     return f"{year} ({shown(counts.at[year, 'threshold'])}%{', LA rule' if own else ''})"
 
 
 def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int]) -> Table:
     """Table 3: schools assessed, below on attainment, below the floor "(n)", excluded, by year."""
     tidy = counts.loc[years].reset_index()[
-        ["year", "threshold", "n_assessed", "n_below_attainment", "n_lifted", "n_below_floor", "n_not_available", "n_excluded"]
-    ]
+        ["year", "threshold", "n_assessed", "n_below_attainment", "n_lifted", "n_below_floor", "n_writing_only",
+         "n_not_available", "n_excluded", "n_special", "n_independent", "n_closed"]
+    ]  # fmt: skip
+    caveat = [y for y in years if ctx.standards.floor(y).writing_caveat]
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
         table = safe.set_index("year")
@@ -357,16 +362,30 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
             "Schools assessed": {y: shown(table.at[y, "n_assessed"]) for y in years},
             "Below the attainment threshold": {y: shown(table.at[y, "n_below_attainment"]) for y in years},
             "Below the floor standard (n)": below,
-            f"Excluded (fewer than {ctx.standards.floor(years[-1]).min_cohort} pupils)": {
-                y: shown(table.at[y, "n_excluded"]) for y in years
-            },
         }
+        if caveat:
+            rows["of which below on writing alone"] = {y: shown(table.at[y, "n_writing_only"]) if y in caveat else "" for y in years}
+        rows[f"Excluded (fewer than {ctx.standards.floor(years[-1]).min_cohort} pupils)"] = {
+            y: shown(table.at[y, "n_excluded"]) for y in years
+        }
+        rows["Special schools (outside the floor)"] = {y: shown(table.at[y, "n_special"]) for y in years}
+        if table["n_independent"].gt(0).any():
+            rows["Independent schools (outside the floor)"] = {y: shown(table.at[y, "n_independent"]) for y in years}
+        rows["Closed schools (outside the floor)"] = {y: shown(table.at[y, "n_closed"]) for y in years}
         out = by_year(rows, years, "Schools")
         return out.rename(columns={str(y): heads[y] for y in years})
 
-    note = "(n): schools below the attainment threshold whose pupils' progress took them above the floor."
+    note = "(n): schools below the attainment threshold whose pupils' progress took them above the floor. " + scope_note(
+        ctx.standards, years
+    )
+    if caveat:
+        note += (
+            f" Writing alone ({span(caveat)}): DfE advised that a school below the floor only because of its writing "
+            "progress should not be intervened in on that basis alone."
+        )
     if any(not ctx.standards.floor(y).progress.available for y in years):
         note += " Not available: no progress scores were published, so the progress test cannot be applied."
+    note += " Rules of each year and DfE's guidance behind them: config/standards.yaml."
     return ctx.table(
         f"floor-{era}",
         f"Number of {ctx.name} schools below the floor standard, {span(years)} (threshold in each heading)",
@@ -379,7 +398,11 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
             Indicator("n_lifted", "Schools lifted above the floor by progress", "", 0),
             Indicator("n_below_floor", "Schools below the floor standard", "", 0),
             Indicator("n_not_available", "Schools whose progress test is not available", "", 0),
+            Indicator("n_writing_only", "Schools below the floor on writing alone", "", 0),
             Indicator("n_excluded", "Schools excluded (small cohort)", "", 0),
+            Indicator("n_special", "Special schools (outside the floor)", "", 0),
+            Indicator("n_independent", "Independent schools (outside the floor)", "", 0),
+            Indicator("n_closed", "Closed schools (outside the floor)", "", 0),
         ],
         note=note,
     )
@@ -466,7 +489,7 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
             Indicator("mean_change", "Mean change on the previous year (pp)", "", 1),
         ],
         note="Changes are in percentage points; bands are shares of the schools with a result in both years. "
-        "A school's change is not shown in the first year of a measure.",
+        "A school's change is not shown in the first year of a measure. " + scope_note(ctx.standards, years),
     )
 
 
@@ -592,8 +615,9 @@ def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> 
             Indicator("n_match_national", "Schools where disadvantaged pupils matched the national figure for all pupils", "", 0),
         ],
         note="Gap: other pupils minus disadvantaged pupils, in percentage points, computed before rounding."
-        + (" Percentages are DfE's published LA figures, which count every pupil."
-           if (gaps.loc[years].get("source", pd.Series(dtype=str)) == OFFICIAL).any() else ""),
+        + (" Percentages and pupil numbers are DfE's published LA figures, which count every pupil."
+           if (gaps.loc[years].get("source", pd.Series(dtype=str)) == OFFICIAL).any() else "")
+        + " Schools matching national: " + scope_note(ctx.standards, years),
     )
 
 
