@@ -307,3 +307,14 @@ def test_real_files_prior_years_come_from_the_nearest_file(dfe: Path) -> None:
     r = tables.results
     gomer = r[(r["year"] == 2017) & (r["measure"] == "headline") & r["urn"].isin([116181, 144093])]
     assert gomer["urn"].tolist() == [116181]
+
+
+@pytest.mark.realdata
+def test_real_files_closed_flag_speaks_of_the_files_own_year(dfe: Path) -> None:
+    tables, _ = read(*sorted((dfe / "ks2").glob("*_850_ks2final.csv")))
+    years = tables.school_years
+    closed = years[years["closed"].fillna(False).astype(bool)]
+    # ICLOSE = 1: two schools in the 2017 file (Sun Hill Junior, Newport Junior), none in 2018, two in 2019
+    assert closed.groupby("year")["urn"].apply(sorted).to_dict() == {2017: [115930, 116235], 2019: [115993, 116379]}
+    assert years.loc[years["year"] == 2016, "closed"].isna().all()  # 2016 rows come from the 2017 file's _16 columns
+    assert (years.loc[years["year"] == 2018, "closed"] == False).all()  # noqa: E712 (nullable boolean)

@@ -250,6 +250,7 @@ def school_rows(frame: pd.DataFrame, units: pd.DataFrame, covered: pd.DataFrame,
         closed=closed_flags(rows, ident.get("closed")).to_numpy(),
     )
     years = covered[covered["unit"].isin(schools.index)].join(identity, on="unit")
+    years["closed"] = years["closed"].where(years["year"] == years["year"].max())  # ICLOSE speaks of the file's own year
     return years[["urn", "year", "la_code", "estab", "name", "rectype", "nftype", "age_range", "closed", "line"]]
 
 

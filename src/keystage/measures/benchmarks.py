@@ -8,9 +8,11 @@ import pandas as pd
 from keystage.standards import Standards
 
 COMPARATOR_COLUMNS = [
-    "la_code", "year", "measure", "la_published", "national", "region_name", "region", "sn_mean", "n_neighbours",
-    "rank", "n_las", "quartile",
+    "la_code", "year", "measure", "la_published", "la_source", "national", "region_name", "region", "sn_mean",
+    "n_neighbours", "rank", "n_las", "quartile",
 ]  # fmt: skip
+LAIT_SOURCE = "DfE LAIT"
+BENCHMARK_FIELDS = ["area_level", "area_code", "area_name", "region", "year", "measure", "value", "status", "source"]
 QUARTILES = np.array(["A", "B", "C", "D"])
 
 
@@ -48,6 +50,20 @@ def national(aggregates: pd.DataFrame | None, benchmarks: pd.DataFrame | None) -
     return pair.rename(columns={"value": "national"})[["year", "measure", "national", "national_source"]]
 
 
+def la_rows(aggregates: pd.DataFrame | None) -> pd.DataFrame:
+    """DfE's own LA figures (RECTYPE 3 of each performance-table file, its prior-year columns included) as
+    official / official_source per la_code, year and measure, with the gap derived from the same row."""
+    columns = ["la_code", "year", "measure", "official", "official_source"]
+    if aggregates is None or not len(aggregates):
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "official" else "object") for c in columns})
+    rows = _present(aggregates[aggregates["level"] == "la"]).astype({"la_code": "int64"})
+    files = rows.drop_duplicates(["la_code", "year"]).set_index(["la_code", "year"])["source"]
+    out = with_gap(rows[["la_code", "year", "measure", "value"]], ["la_code", "year"])
+    at = pd.MultiIndex.from_frame(out[["la_code", "year"]])
+    out["official_source"] = "DfE LA row, " + files.reindex(at).astype(str).to_numpy()
+    return out.rename(columns={"value": "official"})[columns]
+
+
 def la_ranks(la_values: pd.DataFrame, standards: Standards) -> pd.DataFrame:
     """Rank of each LA's value among all LAs with a value (1 = best; ties take the better rank) and its
     quartile band A (best) to D: band = ceil(4 * rank / n_las), polarity per standards.lower_is_better."""
@@ -63,16 +79,21 @@ def la_ranks(la_values: pd.DataFrame, standards: Standards) -> pd.DataFrame:
 def comparators(
     benchmarks: pd.DataFrame | None, aggregates: pd.DataFrame | None, neighbours: pd.DataFrame | None, standards: Standards
 ) -> pd.DataFrame:
-    """Per LA, year and measure: the LA's published figure, national, its region, the mean of its
-    statistical neighbours' published figures (and how many), its rank among LAs and quartile."""
-    if benchmarks is None or not len(benchmarks):
+    """Per LA, year and measure: the LA's published figure (DfE's LA row of the performance tables first, LAIT
+    second; la_source says which), national, its region, the mean of its statistical neighbours' LAIT figures (and
+    how many), its rank among LAs and quartile (on LAIT, which covers every LA)."""
+    official = la_rows(aggregates)
+    if (benchmarks is None or not len(benchmarks)) and official.empty:
         return pd.DataFrame(columns=COMPARATOR_COLUMNS)
-    b = _present(benchmarks)
+    b = _present(benchmarks if benchmarks is not None and len(benchmarks) else pd.DataFrame(columns=BENCHMARK_FIELDS))
     las = b[(b["area_level"] == "la") & b["area_code"].astype(str).str.fullmatch(r"\d+")]
     las = las.assign(la_code=las["area_code"].astype(int))
     region_of = las.dropna(subset=["region"]).drop_duplicates("la_code", keep="last").set_index("la_code")["region"]
     la_values = with_gap(las[["la_code", "year", "measure", "value"]], ["la_code", "year"])
-    ranked = la_ranks(la_values, standards).rename(columns={"value": "la_published"})
+    ranked = la_ranks(la_values, standards).rename(columns={"value": "lait"})
+    ranked = ranked.merge(official, on=["la_code", "year", "measure"], how="outer")
+    ranked["la_published"] = ranked["official"].fillna(ranked["lait"])
+    ranked["la_source"] = ranked["official_source"].where(ranked["official"].notna(), LAIT_SOURCE)
     ranked["region_name"] = ranked["la_code"].map(region_of)
     regions = b[b["area_level"] == "region"]
     region_keys = pd.concat([regions.assign(region_name=regions["area_name"]), regions.assign(region_name=regions["area_code"])])
@@ -95,7 +116,7 @@ def comparators(
         out = out.assign(sn_mean=np.nan, n_neighbours=np.nan)
     nat = national(aggregates, benchmarks)[["year", "measure", "national"]]
     out = out.merge(nat, on=["year", "measure"], how="left")
-    out["n_neighbours"] = out["n_neighbours"].astype("Int64")
+    out = out.astype({"n_neighbours": "Int64", "rank": "Int64", "n_las": "Int64"})
     return out[COMPARATOR_COLUMNS].sort_values(["la_code", "measure", "year"], ignore_index=True)
 
 
@@ -114,11 +135,12 @@ def with_benchmarks(table: pd.DataFrame, comps: pd.DataFrame, nat: pd.DataFrame,
     out = table.merge(unit_las(units), on=["unit_type", "unit_id"], how="left")
     out = out.merge(nat[["year", "measure", "national"]], on=["year", "measure"], how="left")
     per_la = comps[
-        ["la_code", "year", "measure", "region", "sn_mean", "n_neighbours", "la_published", "rank", "n_las", "quartile"]
-    ]
+        ["la_code", "year", "measure", "region", "sn_mean", "n_neighbours", "la_published", "la_source", "rank", "n_las",
+         "quartile"]
+    ]  # fmt: skip
     out = out.merge(per_la, on=["la_code", "year", "measure"], how="left")
     not_la = out["unit_type"] != "la"
-    out.loc[not_la, ["la_published", "rank", "n_las", "quartile"]] = pd.NA
+    out.loc[not_la, ["la_published", "la_source", "rank", "n_las", "quartile"]] = pd.NA
     for col in ("national", "region", "sn_mean"):
         out[f"diff_{col}"] = out["value"] - out[col]
     return out

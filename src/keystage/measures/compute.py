@@ -30,11 +30,12 @@ BENCHMARK_COLUMNS = [
     "diff_region",
     "diff_sn_mean",
     "la_published",
+    "la_source",
     "rank",
     "n_las",
     "quartile",
 ]
-GAP_RANK_COLUMNS = ["la_published", "rank", "n_las", "quartile"]
+GAP_RANK_COLUMNS = ["la_published", "la_source", "rank", "n_las", "quartile"]
 
 
 def _table(tables: dict[str, pd.DataFrame], name: str, columns: dict[str, str]) -> pd.DataFrame:

@@ -21,11 +21,14 @@ def school_scope(school_years: pd.DataFrame, results: pd.DataFrame, standards: S
     (not a mainstream RECTYPE), independent school (NFTYPE), closed school (ICLOSE = 1), excluded (fewer eligible
     pupils than the year's min_cohort), no school record (results without an identity row), else in scope.
 
-    `school_years` and `results` must already be on series URNs (units.map_urns / apply_lineage).
+    `school_years` and `results` must already be on series URNs (units.map_urns / apply_lineage). Where a series
+    has several identity rows in a year (a school closed on conversion and its academy), the open one describes it.
     """
     wide = school_wide(results, ["eligible"])
     wide = wide[wide["year"].isin(standards.floors)]
-    ident = school_years[["urn", "year", "rectype", "nftype", "closed"]].drop_duplicates(["urn", "year"], keep="last")
+    ident = school_years[["urn", "year", "rectype", "nftype", "closed"]]
+    open_last = ident["closed"].map({True: 0, False: 2}).fillna(1).to_numpy()
+    ident = ident.iloc[np.argsort(open_last, kind="stable")].drop_duplicates(["urn", "year"], keep="last")
     keys = pd.concat([wide[["urn", "year"]], ident.loc[ident["year"].isin(standards.floors), ["urn", "year"]]])
     out = keys.drop_duplicates().merge(ident, on=["urn", "year"], how="left").merge(wide, on=["urn", "year"], how="left")
     out["min_cohort"] = out["year"].map({y: r.min_cohort for y, r in standards.floors.items()})

@@ -93,17 +93,23 @@ def with_published(attainment: pd.DataFrame, comparators: pd.DataFrame, la_code:
 
 
 def gaps_with_published(gaps: pd.DataFrame, comparators: pd.DataFrame, la_code: int) -> pd.DataFrame:
-    """An LA's gap rows using DfE's published LA figures for disadvantaged and other pupils where both exist."""
-    mine = comparators[comparators["la_code"] == la_code].set_index(["year", "measure"])["la_published"]
-    disadv = gaps["year"].map(lambda y: mine.get((y, "headline_disadv")))
-    other = gaps["year"].map(lambda y: mine.get((y, "headline_other")))
-    both = disadv.notna() & other.notna()
+    """An LA's gap rows using DfE's published LA figures for disadvantaged and other pupils where both exist, with
+    the pupil numbers beside them from the same publication (missing when it gives none, never the school sums);
+    la_source names the publication."""
+    mine = comparators[comparators["la_code"] == la_code].set_index(["year", "measure"])
+    figure = {m: gaps["year"].map(lambda y, m=m: mine["la_published"].get((y, m))).astype(float)
+              for m in ("headline_disadv", "headline_other", "disadv_count", "other_count")}  # fmt: skip
+    both = figure["headline_disadv"].notna() & figure["headline_other"].notna()
     out = gaps.copy()
-    out.loc[both, "disadv_pct"] = disadv[both].astype(float)
-    out.loc[both, "other_pct"] = other[both].astype(float)
+    out.loc[both, "disadv_pct"] = figure["headline_disadv"][both]
+    out.loc[both, "other_pct"] = figure["headline_other"][both]
+    out.loc[both, "disadv_denominator"] = figure["disadv_count"][both]
+    out.loc[both, "other_denominator"] = figure["other_count"][both]
+    out.loc[both, ["disadv_numerator", "other_numerator"]] = float("nan")
     out["gap"] = out["other_pct"] - out["disadv_pct"]
     out["gap_vs_national"] = out["gap"] - out["national_gap"]
-    return out.assign(source=both.map({True: OFFICIAL, False: SCHOOLS}))
+    sources = gaps["year"].map(lambda y: mine["la_source"].get((y, "headline_disadv")))
+    return out.assign(source=both.map({True: OFFICIAL, False: SCHOOLS}), la_source=sources.where(both))
 
 
 def report_years(available: list[int], standards: Standards, first: int | None, last: int | None, span: int = 4) -> list[int]:
