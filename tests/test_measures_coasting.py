@@ -7,7 +7,7 @@ from test_measures_fixtures import results, school_years, schools
 from keystage.measures.coasting import coasting_counts, coasting_schools
 from keystage.measures.scope import school_scope
 from keystage.standards import load_standards
-from keystage.units import apply_lineage, build_units, map_urns
+from keystage.units import apply_lineage, build_units
 
 STD = load_standards()
 LEVELS_MET_2014 = {"eligible": 20, "headline": 80, "read_2lp": 93, "writ_2lp": 95, "mat_2lp": 92}  # 80 < 85; 93<94, 95<96, 92<93
@@ -64,6 +64,6 @@ def test_a_converter_is_followed_across_its_old_and_new_urn():
     r = results({(20, 2014): LEVELS_MET_2014, (20, 2015): LEVELS_MET_2015, (21, 2016): SCORES_MET})
     lineage = pd.DataFrame({"urn": [20, 21], "series_urn": [21, 21], "chain": ["20 > 21"] * 2, "issue": ["", ""]})
     mapped, _ = apply_lineage(r, lineage)
-    scope = school_scope(map_urns(school_years(r, u21={"nftype": "ACC"}), lineage), mapped, STD)
+    scope = school_scope(school_years(r, u21={"nftype": "ACC"}), mapped, STD, lineage)
     c = coasting_schools(mapped, STD, scope).set_index(["urn", "year"])
     assert c.loc[(21, 2016), "status"] == "coasting" and c.loc[(21, 2016), "n_met"] == 3

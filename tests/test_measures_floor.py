@@ -7,7 +7,7 @@ from test_measures_fixtures import results, school_years, schools
 from keystage.measures.floor import floor_counts, floor_schools
 from keystage.measures.scope import school_scope
 from keystage.standards import load_standards
-from keystage.units import apply_lineage, build_units, map_urns
+from keystage.units import apply_lineage, build_units
 
 STD = load_standards()
 UNITS = build_units(schools(*[(u, 850, f"S{u}") for u in range(1, 10)]))
@@ -135,5 +135,5 @@ def test_an_academy_converter_is_one_series_and_the_closed_predecessor_is_not_co
     years = school_years(r, u10={"closed": True}, u11={"nftype": "ACC"})
     lineage = pd.DataFrame({"urn": [10, 11], "series_urn": [11, 11], "chain": ["10 > 11"] * 2, "issue": ["", ""]})
     mapped, _ = apply_lineage(r, lineage)
-    f = floor_schools(mapped, STD, school_scope(map_urns(years, lineage), mapped, STD)).set_index(["urn", "year"])
+    f = floor_schools(mapped, STD, school_scope(years, mapped, STD, lineage)).set_index(["urn", "year"])
     assert f.loc[(11, 2017), "status"] == "closed school" and f.loc[(11, 2018), "status"] == "below floor"

@@ -67,7 +67,7 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     nat = national(tables.get("published_aggregates"), tables.get("benchmarks"))
     comps = comparators(tables.get("benchmarks"), tables.get("published_aggregates"), tables.get("stat_neighbours"), standards)
     att = with_benchmarks(attainment(results, units, standards), comps, nat, units)
-    scope = school_scope(map_urns(tables["school_years"], lineage), results, standards)
+    scope = school_scope(tables["school_years"], results, standards, lineage)
     floor = floor_schools(results, standards, scope)
     coasting = coasting_schools(results, standards, scope)
     every_change = school_changes(results, standards)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from keystage.measures.common import published, school_wide, sort_fixed, unit_sums
-from keystage.measures.scope import CLOSED, EXCLUDED, IN_SCOPE, INDEPENDENT, SPECIAL
+from keystage.measures.scope import CLOSED, EXCLUDED, IN_SCOPE, INDEPENDENT, NO_COHORT, SPECIAL
 from keystage.standards import ProgressTest, Standards
 
 ABOVE, LIFTED, BELOW, NOT_AVAILABLE, NO_RESULT = "above", "lifted by progress", "below floor", "not available", "no result"
@@ -112,8 +112,9 @@ def floor_schools(results: pd.DataFrame, standards: Standards, scope: pd.DataFra
 def floor_counts(schools: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Per unit and year: schools assessed (in scope, with a result), out of scope by reason (excluded under the
     minimum cohort, special, independent, closed), below on attainment, lifted above by progress (the paper's
-    "(n)"), below the floor (of which on writing alone), not available; the heading shows the threshold."""
-    s = schools[schools["status"].isin([*ASSESSED, EXCLUDED, SPECIAL, INDEPENDENT, CLOSED])]
+    "(n)"), below the floor (of which on writing alone), not available (progress test or cohort size unknown); the
+    heading shows the threshold."""
+    s = schools[schools["status"].isin([*ASSESSED, EXCLUDED, SPECIAL, INDEPENDENT, CLOSED, NO_COHORT])]
     flags = pd.DataFrame({
         "urn": s["urn"], "year": s["year"],
         "n_assessed": s["status"].isin(ASSESSED).astype(int), "n_excluded": (s["status"] == EXCLUDED).astype(int),
@@ -121,7 +122,7 @@ def floor_counts(schools: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
         "n_closed": (s["status"] == CLOSED).astype(int),
         "n_below_attainment": s["below_attainment"].astype(int), "n_lifted": (s["status"] == LIFTED).astype(int),
         "n_below_floor": (s["status"] == BELOW).astype(int), "n_writing_only": s["writing_only"].astype(int),
-        "n_not_available": (s["status"] == NOT_AVAILABLE).astype(int),
+        "n_not_available": s["status"].isin([NOT_AVAILABLE, NO_COHORT]).astype(int),
     })  # fmt: skip
     counts = unit_sums(flags, units, ["year"], [c for c in flags.columns if c.startswith("n_")])
     rule = schools.drop_duplicates("year")[["year", "rule_source", "threshold"]]

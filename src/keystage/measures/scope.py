@@ -8,27 +8,47 @@ import pandas as pd
 
 from keystage.measures.common import school_wide
 from keystage.standards import Standards
+from keystage.units import map_urns
 
-IN_SCOPE, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED = (
+IN_SCOPE, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED, NO_COHORT = (
     "in scope", "special school", "independent school", "closed school", "excluded", "no school record",
+    "cohort not published",
 )  # fmt: skip
-OUT_OF_SCOPE = (SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, UNLISTED)
 SCOPE_COLUMNS = ["urn", "year", "rectype", "nftype", "closed", "eligible", "min_cohort", "scope"]
 
 
-def school_scope(school_years: pd.DataFrame, results: pd.DataFrame, standards: Standards) -> pd.DataFrame:
+def school_identity(school_years: pd.DataFrame, results: pd.DataFrame, lineage: pd.DataFrame | None) -> pd.DataFrame:
+    """Who each series URN was in each year: the identity row of the URN whose results the series uses that year
+    (results' source_urn, from apply_lineage; the headline's first), else of an open URN of the series."""
+    cols = ["urn", "year", "rectype", "nftype", "closed"]
+    rows = school_years[cols]
+    if "source_urn" in results.columns:
+        order = results.assign(_first=results["measure"].ne("headline")).sort_values(["_first"], kind="stable")
+        used = order.drop_duplicates(["urn", "year"])[["urn", "year", "source_urn"]]
+        used = used.merge(rows.rename(columns={"urn": "source_urn"}), on=["source_urn", "year"], how="inner")[cols]
+    else:
+        used = rows.iloc[0:0]
+    mapped = map_urns(rows, lineage)
+    open_last = mapped["closed"].map({True: 0, False: 2}).fillna(1).to_numpy()
+    mapped = mapped.iloc[np.argsort(open_last, kind="stable")[::-1]]
+    return pd.concat([used, mapped], ignore_index=True).drop_duplicates(["urn", "year"], keep="first")
+
+
+def school_scope(
+    school_years: pd.DataFrame, results: pd.DataFrame, standards: Standards, lineage: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per school and configured year with a KS2 row: its scope, in this order of precedence: special school
     (not a mainstream RECTYPE), independent school (NFTYPE), closed school (ICLOSE = 1), excluded (fewer eligible
-    pupils than the year's min_cohort), no school record (results without an identity row), else in scope.
+    pupils than the year's min_cohort), cohort not published (no eligible pupils figure, as for 2016 from the 2017
+    file's prior-year columns, so the minimum cannot be checked), no school record (results without an identity
+    row), else in scope.
 
-    `school_years` and `results` must already be on series URNs (units.map_urns / apply_lineage). Where a series
-    has several identity rows in a year (a school closed on conversion and its academy), the open one describes it.
+    `results` are on series URNs (units.apply_lineage); `school_years` on the URNs DfE published, mapped here by
+    `lineage` (school_identity), so a school closed on conversion whose results the series uses is a closed school.
     """
     wide = school_wide(results, ["eligible"])
     wide = wide[wide["year"].isin(standards.floors)]
-    ident = school_years[["urn", "year", "rectype", "nftype", "closed"]]
-    open_last = ident["closed"].map({True: 0, False: 2}).fillna(1).to_numpy()
-    ident = ident.iloc[np.argsort(open_last, kind="stable")].drop_duplicates(["urn", "year"], keep="last")
+    ident = school_identity(school_years, results, lineage)
     keys = pd.concat([wide[["urn", "year"]], ident.loc[ident["year"].isin(standards.floors), ["urn", "year"]]])
     out = keys.drop_duplicates().merge(ident, on=["urn", "year"], how="left").merge(wide, on=["urn", "year"], how="left")
     out["min_cohort"] = out["year"].map({y: r.min_cohort for y, r in standards.floors.items()})
@@ -40,8 +60,9 @@ def school_scope(school_years: pd.DataFrame, results: pd.DataFrame, standards: S
             out["nftype"].isin(sorted(standards.scope.independent_nftypes)),
             out["closed"].fillna(False).astype(bool),
             out["eligible"] < out["min_cohort"],
+            out["eligible"].isna(),
         ],
-        [UNLISTED, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED],
+        [UNLISTED, SPECIAL, INDEPENDENT, CLOSED, EXCLUDED, NO_COHORT],
         IN_SCOPE,
     )
     out["rectype"] = out["rectype"].astype("Int64")
