@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -65,3 +66,58 @@ def test_national_comparator_is_dfe_england_state_funded_row(work):
     hampshire = benchmarks[(benchmarks["area_code"] == "850") & (benchmarks["measure"] == "headline")]
     lait = hampshire[hampshire["year"].isin([2016, *YEARS])]
     assert lait.sort_values("year")["value"].tolist() == [59.0, 66.0, 68.0, 68.0]
+
+
+def plain_floor(dfe: Path, year: int) -> dict[str, int]:
+    """DfE's floor on one raw ks2final file with plain pandas (no keystage code): mainstream state-funded (RECTYPE 1,
+    not NFTYPE IND/INDSPS/NMSS), open (ICLOSE not 1), 11+ eligible pupils; below when under 65% RWM and a progress
+    score under -5 reading, -7 writing or -5 maths (2018: a lone subject under its cut-off only when its upper
+    confidence limit is below zero)."""
+    raw = pd.read_csv(dfe / "ks2" / f"{year}_850_ks2final.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+
+    def num(column: str) -> np.ndarray:
+        return pd.to_numeric(raw[column].str.rstrip("%"), errors="coerce").to_numpy()
+
+    mainstream = ((raw["RECTYPE"] == "1") & ~raw["NFTYPE"].isin(["IND", "INDSPS", "NMSS"])).to_numpy()
+    open_ = (raw["ICLOSE"] != "1").to_numpy()
+    eligible, headline = num("TELIG"), num("PTRWM_EXP")
+    in_scope = mainstream & open_ & (eligible >= 11)
+    under = np.column_stack([num("READPROG") < -5, num("WRITPROG") < -7, num("MATPROG") < -5])
+    significant = np.column_stack([num(f"{s}PROG_UPPER") < 0 for s in ("READ", "WRIT", "MAT")])
+    fails = under & ((under.sum(axis=1) != 1)[:, None] | significant) if year == 2018 else under
+    below = in_scope & (headline < 65) & fails.any(axis=1)
+    return {
+        "n_assessed": int((in_scope & ~np.isnan(headline)).sum()),
+        "n_excluded": int((mainstream & open_ & (eligible < 11)).sum()),
+        "n_special": int((raw["RECTYPE"] == "2").sum()),
+        "n_closed": int((mainstream & ~open_).sum()),
+        "n_below_attainment": int((in_scope & (headline < 65)).sum()),
+        "n_below_floor": int(below.sum()),
+        "n_writing_only": int((below & fails[:, 1] & ~fails[:, 0] & ~fails[:, 2]).sum()) if year in (2017, 2018) else 0,
+    }
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_floor_counts_equal_a_plain_pandas_count_of_the_raw_rows(work, dfe, year):
+    counts = pd.read_parquet(work / "measures" / "floor_counts.parquet")
+    la = counts[(counts["unit_type"] == "la") & (counts["unit_id"] == "850")].set_index("year").loc[year]
+    expected = plain_floor(dfe, year)
+    assert {k: int(la[k]) for k in expected} == expected
+    # 2017: 292 assessed, 11 below; 2018: 296 and 8 (one on writing alone); 2019: 298 and 9, the LA's own rule
+    assert (expected["n_assessed"], expected["n_below_floor"]) == {2017: (292, 11), 2018: (296, 8), 2019: (298, 9)}[year]
+
+
+def test_la_figures_are_dfes_la_row_then_lait_never_rounded_twice(work):
+    unit = load_unit(work, "la", "850", 850, load_standards(), 2016, 2025)
+    att = unit.tables["attainment"].set_index(["measure", "year"])
+    # DfE's LA rows (RECTYPE 3): maths progress -0.7, -0.6, -0.7 (LAIT's 2019 -0.75 would round again to -0.8)
+    assert [att.loc[("mat_prog", y), "value"] for y in YEARS] == [-0.7, -0.6, -0.7]
+    assert att.loc[("mat_prog", 2019), "la_source"] == "DfE LA row, 2019_850_ks2final.csv"
+    # pupils and disadvantaged pupils: the LA row's TELIG and TFSM6CLA1A, beside its percentages
+    assert [att.loc[("eligible", y), "value"] for y in YEARS] == [14040, 14463, 14855]
+    assert [att.loc[("disadv_count", y), "value"] for y in YEARS] == [3075, 3110, 3263]
+    # 2016 from the 2017 file's prior-year columns; 2022 to 2025 from LAIT
+    assert att.loc[("headline", 2016), "la_source"] == "DfE LA row, 2017_850_ks2final.csv"
+    assert [att.loc[("headline", y), "la_source"] for y in (2022, 2023, 2024, 2025)] == ["DfE LAIT"] * 4
+    gaps = unit.tables["gaps"].set_index("year")
+    assert [gaps.at[y, "disadv_denominator"] for y in YEARS] == [3075, 3110, 3263]
