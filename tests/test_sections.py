@@ -41,6 +41,7 @@ def attainment_rows(values: dict[tuple[int, str], tuple[float, float]], national
                 "region": np.nan,
                 "sn_mean": np.nan,
                 "la_published": np.nan,
+                "la_source": None,
                 "rank": np.nan,
                 "n_las": np.nan,
                 "quartile": None,
@@ -307,6 +308,7 @@ def test_with_published_fills_a_missing_year() -> None:
             "year": [2016, 2017],
             "measure": ["headline", "headline"],
             "la_published": [59.0, 66.0],
+            "la_source": ["DfE LA row, 2017_999_ks2final.csv"] * 2,
             "national": [53.0, 61.0],
             "region": [np.nan] * 2,
             "sn_mean": [np.nan] * 2,
@@ -314,6 +316,7 @@ def test_with_published_fills_a_missing_year() -> None:
     )
     out = with_published(att, comparators, 999).set_index("year")
     assert out.loc[2016, "value"] == 59.0 and out.loc[2016, "source"] == PUBLISHED
+    assert np.isnan(out.loc[2016, "denominator"])  # no published pupil number for 2016: missing, not a school sum
     assert out.loc[2016, "diff_national"] == 6.0
     assert out.loc[2017, "value"] == 65.65 and out.loc[2017, "source"] == "schools"
 
@@ -331,3 +334,20 @@ def test_report_years(first: int | None, last: int | None, expected: list[int]) 
     # defaults: the last year with data, and the four test years up to it (2020 and 2021 had no tests)
     available = [2015, 2016, 2017, 2019, 2018, 2022, 2023, 2019, 2030]  # 2030 is not a configured year
     assert report_years(available, STANDARDS, first, last) == expected
+
+
+def test_published_percentages_carry_pupil_numbers_of_the_same_publication() -> None:
+    att = attainment_rows({(2017, "headline"): (65.65, 14025.0), (2022, "headline"): (59.0, 14100.0)}, {}).drop(
+        columns="source"
+    )
+    att["la_published"] = [66.0, 60.0]
+    att["la_source"] = ["DfE LA row, 2017_999_ks2final.csv", "DfE LAIT"]
+    comparators = pd.DataFrame({
+        "la_code": 999, "year": [2017, 2017, 2022, 2022], "measure": ["headline", "eligible", "headline", "eligible"],
+        "la_published": [66.0, 14040.0, 60.0, 14100.0],
+        "la_source": ["DfE LA row, 2017_999_ks2final.csv"] * 2 + ["DfE LAIT", "DfE LA row, 2022_999_ks2final.csv"],
+        "national": np.nan, "region": np.nan, "sn_mean": np.nan,
+    })  # fmt: skip
+    out = with_published(att, comparators, 999).set_index("year")
+    assert out.loc[2017, "value"] == 66.0 and out.loc[2017, "denominator"] == 14040  # the LA row's TELIG, not 14025
+    assert np.isnan(out.loc[2022, "denominator"])  # LAIT's 60% beside another file's count would mix publications

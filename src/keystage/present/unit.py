@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from keystage.errors import InputError
+from keystage.measures.attainment import measure_kind, weight_of
 from keystage.standards import Standards
 from keystage.units import la_name, map_urns
 
@@ -52,11 +53,17 @@ class UnitData:
     schools: pd.DataFrame
     region_name: str = ""
     canonical: dict[str, pd.DataFrame] = field(default_factory=dict)
+    series_years: list[int] = field(default_factory=list)  # an LA's whole published series; else the report's years
 
     def table(self, name: str) -> pd.DataFrame:
         """The unit's rows of a measure table, limited to the report's years."""
         frame = self.tables[name]
         return frame[frame["year"].isin(self.years)] if "year" in frame.columns else frame
+
+    def series(self, name: str) -> pd.DataFrame:
+        """The unit's rows of a measure table over its whole series (series_years, or the report's years)."""
+        frame = self.tables[name]
+        return frame[frame["year"].isin(self.series_years or self.years)]
 
 
 def _read(path: Path, filters: list[tuple] | None = None) -> pd.DataFrame:
@@ -89,7 +96,23 @@ def with_published(attainment: pd.DataFrame, comparators: pd.DataFrame, la_code:
     filled.loc[published, "source"] = (filled.loc[published, "value"].isna()).map({True: PUBLISHED, False: OFFICIAL})
     filled.loc[published, "value"] = filled.loc[published, "la_published"]
     filled = _rediff(filled)
-    return pd.concat([filled, rows], ignore_index=True).sort_values(["measure", "year"], ignore_index=True)
+    both = pd.concat([filled, rows], ignore_index=True).sort_values(["measure", "year"], ignore_index=True)
+    return with_published_counts(both, mine)
+
+
+def with_published_counts(rows: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+    """Published rows' pupil numbers (denominator) from the same publication as their value: DfE's count of the
+    pupils the percentage is of (eligible, disadvantaged, other) where it gives one, else missing, never the sum of
+    school rows; numerators are left missing, as DfE publishes none."""
+    counts = mine.set_index(["year", "measure"])[["la_published", "la_source"]]
+    published = rows["source"].isin([PUBLISHED, OFFICIAL]) & rows["measure"].map(measure_kind).isin(["pct", "mean"])
+    keys = pd.MultiIndex.from_arrays([rows["year"], rows["measure"].map(weight_of)])
+    count = counts.reindex(keys)
+    same = count["la_source"].to_numpy() == rows["la_source"].to_numpy()
+    out = rows.copy()
+    out.loc[published, "denominator"] = count["la_published"].where(same, float("nan")).to_numpy()[published.to_numpy()]
+    out.loc[published, "numerator"] = float("nan")
+    return out
 
 
 def gaps_with_published(gaps: pd.DataFrame, comparators: pd.DataFrame, la_code: int) -> pd.DataFrame:
@@ -165,6 +188,8 @@ def load_unit(
     # by default a report covers years with school-level results; DfE's published LA figures fill an asked-for year
     named = first_year is not None or last_year is not None
     years = report_years(att.loc[named | (att["source"] != PUBLISHED), "year"].tolist(), standards, first_year, last_year)
+    published = la_attainment.loc[(la_attainment["measure"] == "headline") & la_attainment["la_published"].notna(), "year"]
+    series = sorted({int(y) for y in published if y in standards.year_eras and (last_year is None or y <= last_year)})
     return UnitData(
         kind=kind,
         la_code=int(la_code),
@@ -178,6 +203,7 @@ def load_unit(
         schools=schools,
         region_name=str(comparators["region_name"].dropna().iloc[0]) if comparators["region_name"].notna().any() else "",
         canonical=read_canonical_notes(canonical, urns),
+        series_years=sorted(set(series) | set(years)) if kind == "la" else years,
     )
 
 

@@ -125,8 +125,16 @@ class Context:
 
     def eras(self) -> list[tuple[str, list[int]]]:
         """The report's years grouped by era, in order: each era gets its own tables."""
+        return self.by_era(self.unit.years)
+
+    def series_eras(self) -> list[tuple[str, list[int]]]:
+        """The unit's whole series (an LA's every published year) grouped by era, for the LA-figure tables."""
+        return self.by_era(self.unit.series_years or self.unit.years)
+
+    def by_era(self, years: list[int]) -> list[tuple[str, list[int]]]:
+        """`years` grouped by era, in order."""
         out: list[tuple[str, list[int]]] = []
-        for year in self.unit.years:
+        for year in years:
             era = self.standards.year_eras[year]
             if out and out[-1][0] == era:
                 out[-1][1].append(year)

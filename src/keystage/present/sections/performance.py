@@ -90,10 +90,11 @@ def _comparator_columns(ctx: Context) -> list[tuple[str, str]]:
 
 def attainment(ctx: Context) -> list[Block]:
     """2.2 Attainment against national and local comparators: headline, higher, progress, a trend chart, sentences."""
-    blocks: list[Block] = [ctx.heading(2, f"The performance of {ctx.name} schools, {span(ctx.unit.years)}")]
-    att = ctx.unit.table("attainment")
+    series = [y for _, ys in ctx.series_eras() for y in ys]
+    blocks: list[Block] = [ctx.heading(2, f"The performance of {ctx.name} schools, {span(series)}")]
+    att = ctx.unit.series("attainment")
     la = ctx.unit.la_attainment
-    for era, years in ctx.eras():
+    for era, years in ctx.series_eras():
         blocks += _attainment_era(ctx, att, la, era, years)
     blocks.append(trend_figure(ctx, att, la))
     blocks.append(Text(_attainment_sentences(ctx, att, la)))
@@ -149,6 +150,10 @@ def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str,
         if (att[(att["year"].isin(years)) & (att["measure"] == label)].get("source", pd.Series(dtype=str)) == OFFICIAL).any():
             notes.append(f"Figures for {ctx.name} are DfE's published LA figures, which count every pupil; figures "
                          "computed from published school results leave out schools whose small groups DfE suppresses.")
+        sources = att.loc[att["year"].isin(years) & (att["measure"] == label), "la_source"].dropna()
+        if ctx.is_la and len(sources):
+            notes.append(f"Sources: {say.listing(sorted(set(sources)))}; pupil numbers from the same publication as "
+                         "the percentage beside them (missing where it gives none).")
         if ctx.is_la and any(n == f"{label}_sn_mean" for n, _ in comps):
             notes.append("Statistical neighbours: the mean of the published figures of the LAs DfE lists as most similar.")
         out.append(
