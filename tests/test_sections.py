@@ -348,6 +348,7 @@ def test_published_percentages_carry_pupil_numbers_of_the_same_publication() -> 
         "la_source": ["DfE LA row, 2017_999_ks2final.csv"] * 2 + ["DfE LAIT", "DfE LA row, 2022_999_ks2final.csv"],
         "national": np.nan, "region": np.nan, "sn_mean": np.nan,
     })  # fmt: skip
-    out = with_published(att, comparators, 999).set_index("year")
-    assert out.loc[2017, "value"] == 66.0 and out.loc[2017, "denominator"] == 14040  # the LA row's TELIG, not 14025
-    assert np.isnan(out.loc[2022, "denominator"])  # LAIT's 60% beside another file's count would mix publications
+    out = with_published(att, comparators, 999).set_index(["year", "measure"])
+    assert out.loc[(2017, "headline"), "value"] == 66.0
+    assert out.loc[(2017, "headline"), "denominator"] == 14040  # the LA row's TELIG, not the schools' 14025
+    assert np.isnan(out.loc[(2022, "headline"), "denominator"])  # LAIT's 60% beside another file's count: not mixed
