@@ -121,3 +121,13 @@ def test_la_figures_are_dfes_la_row_then_lait_never_rounded_twice(work):
     assert [att.loc[("headline", y), "la_source"] for y in (2022, 2023, 2024, 2025)] == ["DfE LAIT"] * 4
     gaps = unit.tables["gaps"].set_index("year")
     assert [gaps.at[y, "disadv_denominator"] for y in YEARS] == [3075, 3110, 3263]
+
+
+def test_la_series_runs_over_every_year_dfe_published(work):
+    unit = load_unit(work, "la", "850", 850, load_standards())
+    assert unit.years == YEARS  # the school-level tables: the years with school files
+    assert unit.series_years == [2016, 2017, 2018, 2019, 2022, 2023, 2024, 2025]  # LAIT: no 2020, 2021
+    gaps = unit.series("gaps").set_index("year")
+    # DAP_NEW_KS2_RWM / NonDAP_NEW_KS2_RWM in LAIT for 2022-2025, DfE's LA rows before
+    assert [gaps.at[y, "disadv_pct"] for y in (2016, 2019, 2022, 2025)] == [39, 49, 38, 43]
+    assert gaps.loc[2022, "la_source"] == "DfE LAIT" and np.isnan(gaps.loc[2022, "disadv_denominator"])

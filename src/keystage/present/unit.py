@@ -115,24 +115,39 @@ def with_published_counts(rows: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFram
     return out
 
 
-def gaps_with_published(gaps: pd.DataFrame, comparators: pd.DataFrame, la_code: int) -> pd.DataFrame:
+def gaps_with_published(gaps: pd.DataFrame, comparators: pd.DataFrame, la_code: int, standards: Standards) -> pd.DataFrame:
     """An LA's gap rows using DfE's published LA figures for disadvantaged and other pupils where both exist, with
-    the pupil numbers beside them from the same publication (missing when it gives none, never the school sums);
-    la_source names the publication."""
+    the pupil numbers beside them from the same publication (missing when it gives none, never the school sums),
+    and a row for every other year DfE published both (LAIT years without a school file); la_source names the
+    publication. School counts stay those of the school rows (missing in years without them)."""
     mine = comparators[comparators["la_code"] == la_code].set_index(["year", "measure"])
-    figure = {m: gaps["year"].map(lambda y, m=m: mine["la_published"].get((y, m))).astype(float)
-              for m in ("headline_disadv", "headline_other", "disadv_count", "other_count")}  # fmt: skip
+    both_years = {y for (y, m) in mine.index[mine["la_published"].notna()] if m == "headline_disadv"} & {
+        y for (y, m) in mine.index[mine["la_published"].notna()] if m == "headline_other"
+    }
+    extra = sorted(y for y in both_years if y in standards.year_eras and y not in set(gaps["year"]))
+    added = pd.DataFrame({"unit_type": "la", "unit_id": str(la_code), "year": extra})
+    added["era"] = added["year"].map(standards.year_eras)
+    added["definition"] = added["era"].map({k: e.disadvantage_label for k, e in standards.eras.items()})
+    out = pd.concat([gaps, added], ignore_index=True).sort_values("year", ignore_index=True) if extra else gaps.copy()
+
+    def published(measure: str, column: str = "la_published") -> pd.Series:
+        return out["year"].map(lambda y: mine[column].get((y, measure)))
+
+    figure = {m: published(m).astype(float) for m in ("headline_disadv", "headline_other", "disadv_count", "other_count")}
+    sources = {m: published(m, "la_source") for m in ("headline_disadv", "disadv_count", "other_count")}
     both = figure["headline_disadv"].notna() & figure["headline_other"].notna()
-    out = gaps.copy()
     out.loc[both, "disadv_pct"] = figure["headline_disadv"][both]
     out.loc[both, "other_pct"] = figure["headline_other"][both]
-    out.loc[both, "disadv_denominator"] = figure["disadv_count"][both]
-    out.loc[both, "other_denominator"] = figure["other_count"][both]
+    same = {c: sources[c] == sources["headline_disadv"] for c in ("disadv_count", "other_count")}
+    out.loc[both, "disadv_denominator"] = figure["disadv_count"].where(same["disadv_count"])[both]
+    out.loc[both, "other_denominator"] = figure["other_count"].where(same["other_count"])[both]
     out.loc[both, ["disadv_numerator", "other_numerator"]] = float("nan")
+    for column, measure in (("national_disadv", "headline_disadv"), ("national_other", "headline_other"),
+                            ("national_gap", "gap"), ("national_all", "headline")):  # fmt: skip
+        out[column] = out[column].fillna(published(measure, "national").astype(float))
     out["gap"] = out["other_pct"] - out["disadv_pct"]
     out["gap_vs_national"] = out["gap"] - out["national_gap"]
-    sources = gaps["year"].map(lambda y: mine["la_source"].get((y, "headline_disadv")))
-    return out.assign(source=both.map({True: OFFICIAL, False: SCHOOLS}), la_source=sources.where(both))
+    return out.assign(source=both.map({True: OFFICIAL, False: SCHOOLS}), la_source=sources["headline_disadv"].where(both))
 
 
 def report_years(available: list[int], standards: Standards, first: int | None, last: int | None, span: int = 4) -> list[int]:
@@ -180,7 +195,7 @@ def load_unit(
     la_attainment = with_published(_read(measures / "attainment.parquet", la_key), comparators, int(la_code))
     if kind == "la":
         tables["attainment"] = la_attainment
-        tables["gaps"] = gaps_with_published(tables["gaps"], comparators, int(la_code))
+        tables["gaps"] = gaps_with_published(tables["gaps"], comparators, int(la_code), standards)
     else:
         tables["attainment"] = tables["attainment"].assign(source=SCHOOLS)
     tables["case_studies"] = case_rows(measures, canonical, urns)

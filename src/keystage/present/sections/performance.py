@@ -535,9 +535,9 @@ def _distribution_sentences(ctx: Context, dist: pd.DataFrame, bands: pd.DataFram
 
 def closing_gap(ctx: Context) -> list[Block]:
     """2.5 Closing the gap: disadvantaged pupils against the rest, beside national, labelled with the definition."""
-    gaps = ctx.unit.table("gaps").set_index("year")
+    gaps = ctx.unit.series("gaps").set_index("year")
     blocks: list[Block] = [ctx.heading(2, "Closing the gap")]
-    for era, years in ctx.eras():
+    for era, years in ctx.series_eras():
         years = [y for y in years if y in gaps.index]
         if years:
             blocks.append(_gap_table(ctx, gaps, era, years))
@@ -588,7 +588,9 @@ def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> 
             "Other pupils": {y: shown(t.at[y, "other_pct"]) for y in years},
             "Gap (pp)": {y: shown(t.at[y, "gap"]) for y in years},
             "Schools where disadvantaged pupils matched national (all pupils)": {
-                y: f"{shown(t.at[y, 'n_match_national'])} of {shown(t.at[y, 'n_schools_disadv'])}" for y in years
+                y: shown(t.at[y, "n_schools_disadv"]) if say.missing(t.at[y, "n_schools_disadv"])
+                else f"{shown(t.at[y, 'n_match_national'])} of {shown(t.at[y, 'n_schools_disadv'])}"
+                for y in years
             },
         }
         national = {
@@ -620,8 +622,9 @@ def _gap_table(ctx: Context, gaps: pd.DataFrame, era: str, years: list[int]) -> 
             Indicator("n_match_national", "Schools where disadvantaged pupils matched the national figure for all pupils", "", 0),
         ],
         note="Gap: other pupils minus disadvantaged pupils, in percentage points, computed before rounding."
-        + (" Percentages and pupil numbers are DfE's published LA figures, which count every pupil."
-           if (gaps.loc[years].get("source", pd.Series(dtype=str)) == OFFICIAL).any() else "")
+        + (" Percentages and pupil numbers are DfE's published LA figures, which count every pupil (pupil numbers "
+           f"missing where the publication gives none); sources: {say.listing(sorted(set(sources)))}."
+           if len(sources := gaps.loc[years].get("la_source", pd.Series(dtype=str)).dropna()) else "")
         + " Schools matching national: " + scope_note(ctx.standards, years),
     )
 
