@@ -28,12 +28,13 @@ def _series(frame, code: str, measure: str) -> dict[int, float]:
 @pytest.mark.realdata
 def test_real_lait_loads_whole(lait) -> None:
     frame, rejects = lait
-    # 14 mapped indicators published for 170 areas x 10 years, 3 progress indicators for 170 x 8 years
-    assert len(frame) == 14 * 170 * 10 + 3 * 170 * 8
-    # per area: 14 x 10 + 3 x 8 = 164 rows; 158 LAs, 11 regional rows (980 to 990), England (970)
-    assert frame["area_level"].value_counts().to_dict() == {"la": 158 * 164, "region": 11 * 164, "national": 164}
-    # 68 Short Descs in the file, 17 mapped: one "indicator not used" entry for each of the other 51
-    assert len(rejects) == 68 - 17
+    # 17 mapped indicators (3 of them average scaled scores) published for 170 areas x 10 years, 3 progress
+    # indicators for 170 x 8 years
+    assert len(frame) == 17 * 170 * 10 + 3 * 170 * 8
+    # per area: 17 x 10 + 3 x 8 = 194 rows; 158 LAs, 11 regional rows (980 to 990), England (970)
+    assert frame["area_level"].value_counts().to_dict() == {"la": 158 * 194, "region": 11 * 194, "national": 194}
+    # 68 Short Descs in the file, 20 mapped: one "indicator not used" entry for each of the other 48
+    assert len(rejects) == 68 - 20
     assert set(rejects["reason"]) == {"indicator not used"}
     assert "KS2_NEW_White_RWM" in set(rejects["value"])
 

@@ -110,10 +110,11 @@ def test_prior_year_columns_fill_a_year_without_its_own_file() -> None:
     # Beta's _18 cells are blank and Delta's row ends before them: no 2018 record for either
     sy18 = tables.school_years[tables.school_years["year"] == 2018]
     assert sy18["urn"].tolist() == [100001] and sy18["source"].tolist() == ["2019_fix_ks2final.csv"]
-    # the fixture carries 3 of the 16 prior-year measures: one rejects entry per absent column
+    # the fixture carries 3 of the 18 prior-year measures and none of 2019's 3 average scaled scores: one rejects
+    # entry per absent column
     missing = rejects[rejects["reason"].str.startswith("column not in file")]
-    assert len(missing) == 16 - 3
-    first = missing.iloc[0]
+    assert len(missing) == (18 - 3) + 3
+    first = missing[missing["column"].str.endswith("_18")].iloc[0]
     assert (first["file"], first["line"], first["column"]) == ("2019_fix_ks2final.csv", 1, "PTRWM_EXP_FSM6CLA1A_18")
     assert first["reason"] == "column not in file: measure headline_disadv not published for 2018"
 

@@ -16,13 +16,13 @@ ATTAINMENT_COLUMNS = [
 
 
 def measure_kind(measure: str) -> str | None:
-    """How a measure aggregates: "pct" (pupil-weighted %), "mean" (pupil-weighted progress score),
+    """How a measure aggregates: "pct" (pupil-weighted %), "mean" (pupil-weighted progress or average scaled score),
     "count" (summed), or None (confidence limits, which do not aggregate)."""
     if measure.endswith(("_lower", "_upper")):
         return None
     if measure in COUNT_MEASURES:
         return "count"
-    if measure.endswith("_prog"):
+    if measure.endswith(("_prog", "_avg")):
         return "mean"
     return "pct"
 

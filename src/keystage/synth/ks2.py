@@ -31,12 +31,19 @@ def aggregate_dp(year: int) -> int:
 
 def aggregate_cells(totals: Totals, measure: str, j: int, year: int) -> np.ndarray:
     """One measure for every area of `totals` in year column j, formatted as DfE prints LA and England rows."""
+    if measure.endswith("_avg"):
+        return integers(round_half_up(scaled_score(totals.value(measure.removesuffix("_avg"))[:, j])))
     value = totals.value(measure)[:, j]
     if measure in COUNT_MEASURES:
         return integers(value)
     if is_progress(measure):
         return np.where(np.isfinite(value), decimals(np.nan_to_num(value), aggregate_dp(year)), "")
     return np.array([f"{int(v)}%" for v in round_half_up(np.nan_to_num(value))], dtype=object)
+
+
+def scaled_score(pct: np.ndarray) -> np.ndarray:
+    """The generator's average scaled score for a % at the expected standard: 100 at 50%, 2 points per 10 pp."""
+    return 100 + (np.nan_to_num(pct) - 50) / 5
 
 
 def school_cells(results: Results, rows: np.ndarray, measure: str, j: int, year: int) -> np.ndarray:
@@ -48,6 +55,10 @@ def school_cells(results: Results, rows: np.ndarray, measure: str, j: int, year:
         return integers(n)
     if measure in COUNT_MEASURES:
         return np.where(hidden, "SUPP", integers(counts[measure][rows, j]))
+    if measure.endswith("_avg"):
+        subject = measure.removesuffix("_avg")
+        pct = counts[subject][rows, j] / np.where(n > 0, n, 1) * 100
+        return np.where(hidden, "SUPP", integers(round_half_up(scaled_score(pct))))
     if is_progress(measure):
         status = results.progress_status[rows, j]
         text = decimals(np.nan_to_num(results.progress[measure][rows, j]), 1)
