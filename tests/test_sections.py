@@ -352,3 +352,14 @@ def test_published_percentages_carry_pupil_numbers_of_the_same_publication() -> 
     assert out.loc[(2017, "headline"), "value"] == 66.0
     assert out.loc[(2017, "headline"), "denominator"] == 14040  # the LA row's TELIG, not the schools' 14025
     assert np.isnan(out.loc[(2022, "headline"), "denominator"])  # LAIT's 60% beside another file's count: not mixed
+
+
+def test_average_scaled_scores_table(tmp_path: Path) -> None:
+    values = {(2023, "read_avg"): (104.6, 200.0), (2023, "mat_avg"): (104.4, 200.0), (2024, "read_avg"): (105.0, 200.0),
+              (2023, "headline"): (60.0, 200.0), (2024, "headline"): (61.0, 200.0)}  # fmt: skip
+    unit = make_unit([2023, 2024], attainment_rows(values, {(2023, "read_avg"): 105.0}))
+    table = tables_of(sections.attainment(context(unit, tmp_path)))[-1]
+    shown = table.display.set_index("Year")
+    assert shown.loc["2023", "Reading"] == "105" and shown.loc["2023", "Maths"] == "104"  # 104.6 and 104.4, half up
+    assert shown.loc["2024", "Maths"] == "–" and shown.loc["2023", "National reading"] == "105"
+    assert "100 is the expected standard" in table.note

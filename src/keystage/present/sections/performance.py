@@ -88,6 +88,9 @@ def _comparator_columns(ctx: Context) -> list[tuple[str, str]]:
     return [(ctx.unit.la_name, "la"), ("National", "national")]
 
 
+SCALED_SCORES = ["read_avg", "mat_avg", "gps_avg"]
+
+
 def attainment(ctx: Context) -> list[Block]:
     """2.2 Attainment against national and local comparators: headline, higher, progress, a trend chart, sentences."""
     series = [y for _, ys in ctx.series_eras() for y in ys]
@@ -106,8 +109,11 @@ def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str,
     short = ERA_TERMS[era][2]
     subjects = subjects_of(ctx.standards, era)
     rows = measure_rows(
-        att, [*subjects, "headline", *[s + "_higher" for s in subjects], "higher", *progress_measures(ctx.standards, era)], years
-    )
+        att,
+        [*subjects, "headline", *[s + "_higher" for s in subjects], "higher", *progress_measures(ctx.standards, era),
+         *SCALED_SCORES],
+        years,
+    )  # fmt: skip
     la_rows = measure_rows(la, ["headline", "higher"], years)
     out: list[Block] = []
     for suffix, label in (("", "headline"), ("_higher", "higher")):
@@ -175,7 +181,38 @@ def _attainment_era(ctx: Context, att: pd.DataFrame, la: pd.DataFrame, era: str,
     progress = progress_measures(ctx.standards, era)
     if any(rows.index.isin([(m, y) for m in progress for y in years])):
         out.append(_progress_table(ctx, rows, era, years, progress))
+    if any(rows.index.isin([(m, y) for m in SCALED_SCORES for y in years])):
+        out.append(_scaled_score_table(ctx, rows, era, years))
     return out
+
+
+def _scaled_score_table(ctx: Context, rows: pd.DataFrame, era: str, years: list[int]) -> Table:
+    """Average scaled scores in reading, maths and GPS (a DfE headline measure; 100 = the expected standard)."""
+    tidy = pd.DataFrame({"year": years})
+    for m in SCALED_SCORES:
+        tidy[m] = [value_of(rows, m, y) for y in years]
+        tidy[m + "_national"] = [value_of(rows, m, y, "national") for y in years]
+    headings = {"read_avg": "Reading", "mat_avg": "Maths", "gps_avg": "Grammar, punctuation and spelling"}
+
+    def display(safe: pd.DataFrame) -> pd.DataFrame:
+        table = pd.DataFrame({"Year": safe["year"].astype(str)})
+        for m, name in headings.items():
+            table[name] = safe[m].map(shown)
+            table[f"National {name.lower()}"] = safe[m + "_national"].map(shown)
+        return table
+
+    sources = rows[rows.index.get_level_values(0).isin(SCALED_SCORES)].get("la_source", pd.Series(dtype=str)).dropna()
+    note = "Scaled scores run from 80 to 120; 100 is the expected standard. Missing (–): not published for the year."
+    if ctx.is_la and len(sources):
+        note += f" Sources: {say.listing(sorted(set(sources)))}."
+    return ctx.table(
+        f"scaled-{era}",
+        f"Average scaled score by subject, {ctx.name} and national, {span(years)}",
+        tidy,
+        display,
+        indicators=[Indicator(c, c.replace("_", " "), "", 1) for c in tidy.columns if c != "year"],
+        note=note,
+    )
 
 
 def _attainment_caption(ctx: Context, era: str, label: str, years: list[int]) -> str:
