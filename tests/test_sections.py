@@ -357,7 +357,8 @@ def test_published_percentages_carry_pupil_numbers_of_the_same_publication() -> 
 def test_average_scaled_scores_table(tmp_path: Path) -> None:
     values = {(2023, "read_avg"): (104.6, 200.0), (2023, "mat_avg"): (104.4, 200.0), (2024, "read_avg"): (105.0, 200.0),
               (2023, "headline"): (60.0, 200.0), (2024, "headline"): (61.0, 200.0)}  # fmt: skip
-    unit = make_unit([2023, 2024], attainment_rows(values, {(2023, "read_avg"): 105.0}))
+    national = {(2023, "read_avg"): 105.0, (2023, "headline"): 59.0, (2024, "headline"): 60.0}
+    unit = make_unit([2023, 2024], attainment_rows(values, national))
     table = tables_of(sections.attainment(context(unit, tmp_path)))[-1]
     shown = table.display.set_index("Year")
     assert shown.loc["2023", "Reading"] == "105" and shown.loc["2023", "Maths"] == "104"  # 104.6 and 104.4, half up
