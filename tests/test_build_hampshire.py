@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, _keystage
-from pages import html_table, pdf_text, table_numbers
+from pages import CAPTION, TAG, html_table, pdf_text, table_numbers
+from test_backtest_hampshire import plain_floor
 
 from keystage.render.engine import RenderedReport
 
@@ -49,3 +50,48 @@ def test_report_without_la_records_omits_their_sections_and_numbers_tables(hamps
     assert "omitted" in page.lower()
     text = "\n".join(pdf_text(hampshire.pdf))
     assert "Hampshire" in text and "Table 1" in text
+
+
+def _table_titled(page: str, words: str) -> list[list[str]]:
+    """The rows of the one table whose caption contains `words`."""
+    numbers = [int(m.group(2)) for m in CAPTION.finditer(page) if words in m.group(1)]
+    assert len(numbers) == 1, (words, numbers)
+    return html_table(page, numbers[0])
+
+
+def test_floor_table_equals_dfes_rule_counted_with_plain_pandas(hampshire, dfe):
+    page = hampshire.html.read_text(encoding="utf-8")
+    table = _table_titled(page, "below the floor standard")
+    assert table[0] == ["Schools", "2017 (65%)", "2018 (65%)", "2019 (65%, LA rule)"]
+    rows = {row[0]: row[1:] for row in table[1:]}
+    plain = [plain_floor(dfe, y) for y in (2017, 2018, 2019)]
+    assert rows["Schools assessed"] == [str(p["n_assessed"]) for p in plain]  # 292, 296, 298 (not 323 with specials)
+    assert [cell.split(" ")[0] for cell in rows["Below the floor standard (n)"]] == [str(p["n_below_floor"]) for p in plain]
+    assert rows["of which below on writing alone"] == [str(plain[0]["n_writing_only"]), str(plain[1]["n_writing_only"]), ""]
+    assert rows["Special schools (outside the floor)"] == [str(p["n_special"]) for p in plain]
+    assert rows["Closed schools (outside the floor)"] == [str(p["n_closed"]) for p in plain]
+    assert rows["Excluded (fewer than 11 pupils)"] == [str(p["n_excluded"]) for p in plain]
+
+
+def test_la_tables_run_over_the_whole_published_series_with_dfes_own_figures(hampshire):
+    page = hampshire.html.read_text(encoding="utf-8")
+    series = ["2016", "2017", "2018", "2019", "2022", "2023", "2024", "2025"]
+    headline = _table_titled(page, "meeting the expected standard in each subject")
+    assert [row[0] for row in headline[1:]] == series
+    # DfE's LA rows 2016 (2017 file's _16 columns) to 2019, LAIT KS2RWM_Expected_STD after
+    assert [row[4] for row in headline[1:]] == ["59", "66", "68", "68", "60", "61", "60", "63"]
+    progress = {row[0]: row for row in _table_titled(page, "Average progress score")[1:]}
+    assert progress["2019"][3] == "-0.7"  # DfE's LA row; LAIT's -0.75 would be rounded again to -0.8
+    assert progress["2024"][1] == "not available"
+    gap = _table_titled(page, "disadvantaged and other pupils")
+    assert gap[0][1:9] == series
+    assert "Sources: DfE LA row" in page and "DfE LAIT" in page
+    scaled = {row[0]: row for row in _table_titled(page, "Average scaled score")[1:]}
+    assert scaled["2019"][1] == "105" and scaled["2019"][3] == "105"  # READ_AVERAGE and MAT_AVERAGE of the LA row
+
+
+def test_a_special_schools_profile_carries_no_floor_label(hampshire):
+    profile = hampshire.html.parents[1] / "school-116600" / "index.html"  # a special school (RECTYPE 2) in every year
+    text = TAG.sub(" ", profile.read_text(encoding="utf-8"))
+    assert "Outside the floor standard" in text and "special school" in text
+    assert "below floor" not in text and "government floor standard (DfE)" not in text

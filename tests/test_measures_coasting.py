@@ -1,8 +1,7 @@
 """Coasting (2016-2018) per school over its three years, with the levels-era years it drew on, and counts per unit."""
 
 import pandas as pd
-import pytest
-from test_measures_fixtures import results, school_years, schools
+from test_measures_fixtures import by_key, results, school_years, schools
 
 from keystage.measures.coasting import coasting_counts, coasting_schools
 from keystage.measures.scope import school_scope
@@ -32,28 +31,26 @@ RESULTS = results({
 YEARS = school_years(RESULTS, u4={"rectype": 2, "nftype": "CYS"})
 
 
-@pytest.fixture(scope="module")
-def coasting():
-    c = coasting_schools(RESULTS, STD, school_scope(YEARS, RESULTS, STD))
-    return c, c.set_index(["urn", "year"])["status"].to_dict()
+COASTING = coasting_schools(RESULTS, STD, school_scope(YEARS, RESULTS, STD))
+STATUS = by_key(COASTING)
 
 
-def test_three_years_with_the_levels_era_years_drawn_on(coasting):
-    c, s = coasting
+def test_three_years_with_the_levels_era_years_drawn_on():
+    c, s = COASTING, STATUS
     assert s[(1, 2016)] == "coasting" and s[(1, 2017)] == "coasting"
     assert c.set_index(["urn", "year"]).loc[(1, 2016), "window"] == "2014-2016"
     assert s[(2, 2016)] == "not coasting" and s[(3, 2016)] == "not coasting" and s[(6, 2016)] == "not coasting"
 
 
-def test_out_of_scope_and_short_series(coasting):
-    _, s = coasting
+def test_out_of_scope_and_short_series():
+    s = STATUS
     assert s[(4, 2016)] == "out of scope" and s[(7, 2016)] == "out of scope"
     assert s[(5, 2016)] == "fewer than three years"
     assert (1, 2019) not in s  # DfE determined coasting for 2016 to 2018 only
 
 
-def test_counts_per_unit(coasting):
-    c, _ = coasting
+def test_counts_per_unit():
+    c = COASTING
     units = build_units(schools(*[(u, 850, f"S{u}") for u in range(1, 8)]))
     la = coasting_counts(c, units).set_index(["unit_type", "unit_id", "year"]).loc[("la", "850", 2016)]
     # determined: 1, 2, 3, 5, 6 (4 special, 7 too small); coasting: 1; too few years: 5

@@ -37,6 +37,11 @@ def school_years(results: pd.DataFrame, **by_urn: dict[str, object]) -> pd.DataF
     return pd.DataFrame(rows).astype({"closed": "boolean", "estab": "Int64"})
 
 
+def by_key(frame: pd.DataFrame, column: str = "status") -> dict[tuple[int, int], object]:
+    """{(urn, year): value} of one column of a per-school table, for terse assertions."""
+    return frame.set_index(["urn", "year"])[column].to_dict()
+
+
 def schools(*rows: tuple[int, int, str]) -> pd.DataFrame:
     """A schools table (urn, la_code, name)."""
     return pd.DataFrame(rows, columns=["urn", "la_code", "name"])

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from test_measures_fixtures import results, school_years, schools
+from test_measures_fixtures import by_key, results, school_years, schools
 
 from keystage.measures.floor import floor_counts, floor_schools
 from keystage.measures.scope import school_scope
@@ -59,7 +59,7 @@ YEARS.loc[(YEARS["urn"] == 8) & (YEARS["year"] == 2017), "closed"] = True
 @pytest.fixture(scope="module")
 def status():
     f = floor_schools(RESULTS, STD, school_scope(YEARS, RESULTS, STD))
-    return f, f.set_index(["urn", "year"])["status"].to_dict()
+    return f, by_key(f)
 
 
 def test_attainment_alone_in_2009(status):

@@ -95,7 +95,9 @@ def test_partnership_results_count_a_school_only_in_the_years_it_was_a_member() 
     assert head.loc[2016, "value"] == 50.0 and head.loc[2016, "n_schools"] == 1  # A alone: 5 of 10
     assert head.loc[2017, "value"] == pytest.approx((6 + 21) / (10 + 30) * 100)  # 67.5: 6 of 10 and 21 of 30
     assert head.loc[2017, "change_1y"] == pytest.approx(17.5)
-    floor = partnership_floor(floor_schools(r, STANDARDS, school_scope(school_years(r), r, STANDARDS)), membership_spells(p, None), STANDARDS).set_index("year")
+    floor = partnership_floor(
+        floor_schools(r, STANDARDS, school_scope(school_years(r), r, STANDARDS)), membership_spells(p, None), STANDARDS
+    ).set_index("year")
     assert floor.loc[2016, "n_assessed"] == 0 and floor.loc[2016, "n_excluded"] == 1  # A's 10 pupils: under 11
     assert floor.loc[2017, "n_assessed"] == 1 and floor.loc[2017, "n_excluded"] == 1
 

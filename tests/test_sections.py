@@ -337,9 +337,7 @@ def test_report_years(first: int | None, last: int | None, expected: list[int]) 
 
 
 def test_published_percentages_carry_pupil_numbers_of_the_same_publication() -> None:
-    att = attainment_rows({(2017, "headline"): (65.65, 14025.0), (2022, "headline"): (59.0, 14100.0)}, {}).drop(
-        columns="source"
-    )
+    att = attainment_rows({(2017, "headline"): (65.65, 14025.0), (2022, "headline"): (59.0, 14100.0)}, {}).drop(columns="source")
     att["la_published"] = [66.0, 60.0]
     att["la_source"] = ["DfE LA row, 2017_999_ks2final.csv", "DfE LAIT"]
     comparators = pd.DataFrame({

@@ -406,7 +406,9 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
             "Below the floor standard (n)": below,
         }
         if caveat:
-            rows["of which below on writing alone"] = {y: shown(table.at[y, "n_writing_only"]) if y in caveat else "" for y in years}
+            rows["of which below on writing alone"] = {
+                y: shown(table.at[y, "n_writing_only"]) if y in caveat else "" for y in years
+            }
         rows[f"Excluded (fewer than {ctx.standards.floor(years[-1]).min_cohort} pupils)"] = {
             y: shown(table.at[y, "n_excluded"]) for y in years
         }
