@@ -130,6 +130,7 @@ def make_unit(years: list[int], attainment: pd.DataFrame, gap: pd.DataFrame | No
     tables = {
         "attainment": attainment,
         "floor_counts": floor_counts(years),
+        "coasting_counts": empty(["year", "window", "n_coasting", "n_too_few_years"]),
         "distribution": distribution,
         "change_bands": bands,
         "gaps": gap if gap is not None else gaps(years, [40.0] * len(years)),
@@ -362,3 +363,18 @@ def test_average_scaled_scores_table(tmp_path: Path) -> None:
     assert shown.loc["2023", "Reading"] == "105" and shown.loc["2023", "Maths"] == "104"  # 104.6 and 104.4, half up
     assert shown.loc["2024", "Maths"] == "–" and shown.loc["2023", "National reading"] == "105"
     assert "100 is the expected standard" in table.note
+
+
+def test_floor_table_counts_coasting_in_the_years_dfe_defined_it(tmp_path: Path) -> None:
+    unit = expected_era_unit()
+    unit.years = [2018, 2019]
+    unit.tables["floor_counts"] = floor_counts([2018, 2019])
+    unit.tables["coasting_counts"] = pd.DataFrame(
+        {"year": [2018], "window": ["2016-2018"], "n_coasting": [16], "n_too_few_years": [5]}
+    )
+    table = tables_of(sections.floor(context(unit, tmp_path)))[0]
+    rows = table.display.set_index("Schools")
+    assert rows.loc["Coasting (three years to this one)"].tolist() == ["16", ""]  # none defined from 2019
+    assert rows.loc["Too few years to judge coasting"].tolist() == ["5", ""]
+    assert rows.loc["of which below on writing alone"].tolist() == ["1", ""]  # DfE's writing caveat: 2017-2018
+    assert "2018: 2016-2018" in table.note

@@ -22,6 +22,7 @@ from keystage.units import la_name, map_urns
 UNIT_TABLES = (
     "attainment",
     "floor_counts",
+    "coasting_counts",
     "distribution",
     "change_bands",
     "gaps",

@@ -366,10 +366,11 @@ def floor(ctx: Context) -> list[Block]:
             "LA's, not the government's."
         )
     blocks.append(Text(intro))
+    coasting = ctx.unit.table("coasting_counts").set_index("year")
     for era, years in ctx.eras():
         years = [y for y in years if y in counts.index]
         if years:
-            blocks.append(_floor_table(ctx, counts, era, years))
+            blocks.append(_floor_table(ctx, counts, coasting, era, years))
     blocks.append(Text(_floor_sentence(ctx, counts)))
     return blocks
 
@@ -380,12 +381,16 @@ def _floor_heading(ctx: Context, counts: pd.DataFrame, year: int) -> str:
     return f"{year} ({shown(counts.at[year, 'threshold'])}%{', LA rule' if own else ''})"
 
 
-def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int]) -> Table:
-    """Table 3: schools assessed, below on attainment, below the floor "(n)", excluded, by year."""
+def _floor_table(ctx: Context, counts: pd.DataFrame, coasting: pd.DataFrame, era: str, years: list[int]) -> Table:
+    """Table 3: schools assessed, below on attainment, below the floor "(n)", on writing alone, out of scope by
+    reason, and coasting (DfE's three-year definition, 2016-2018), by year."""
+    determined = [y for y in years if y in coasting.index]
     tidy = counts.loc[years].reset_index()[
         ["year", "threshold", "n_assessed", "n_below_attainment", "n_lifted", "n_below_floor", "n_writing_only",
          "n_not_available", "n_excluded", "n_special", "n_independent", "n_closed"]
     ]  # fmt: skip
+    tidy["n_coasting"] = tidy["year"].map(coasting["n_coasting"]) if determined else np.nan
+    tidy["n_too_few_years"] = tidy["year"].map(coasting["n_too_few_years"]) if determined else np.nan
     caveat = [y for y in years if ctx.standards.floor(y).writing_caveat]
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
@@ -416,6 +421,13 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
         if table["n_independent"].gt(0).any():
             rows["Independent schools (outside the floor)"] = {y: shown(table.at[y, "n_independent"]) for y in years}
         rows["Closed schools (outside the floor)"] = {y: shown(table.at[y, "n_closed"]) for y in years}
+        if determined:
+            rows["Coasting (three years to this one)"] = {
+                y: shown(table.at[y, "n_coasting"]) if y in determined else "" for y in years
+            }
+            rows["Too few years to judge coasting"] = {
+                y: shown(table.at[y, "n_too_few_years"]) if y in determined else "" for y in years
+            }
         out = by_year(rows, years, "Schools")
         return out.rename(columns={str(y): heads[y] for y in years})
 
@@ -429,6 +441,13 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
         )
     if any(not ctx.standards.floor(y).progress.available for y in years):
         note += " Not available: no progress scores were published, so the progress test cannot be applied."
+    if determined:
+        windows = ", ".join(f"{y}: {coasting.at[y, 'window']}" for y in determined)
+        note += (
+            " Coasting (DfE, 2016 to 2018): below 85% at the headline and below the coasting progress test in each of "
+            f"three successive years ({windows}; the levels-era years by their own rule); schools without a result in "
+            "each year cannot be judged and are counted as too few years."
+        )
     note += " Rules of each year and DfE's guidance behind them: config/standards.yaml."
     return ctx.table(
         f"floor-{era}",
@@ -447,6 +466,8 @@ def _floor_table(ctx: Context, counts: pd.DataFrame, era: str, years: list[int])
             Indicator("n_special", "Special schools (outside the floor)", "", 0),
             Indicator("n_independent", "Independent schools (outside the floor)", "", 0),
             Indicator("n_closed", "Closed schools (outside the floor)", "", 0),
+            Indicator("n_coasting", "Coasting schools (DfE's three-year definition)", "", 0),
+            Indicator("n_too_few_years", "Schools with too few years to judge coasting", "", 0),
         ],
         note=note,
     )
