@@ -138,7 +138,7 @@ def make_unit(years: list[int], attainment: pd.DataFrame, gap: pd.DataFrame | No
         "support_by_band": empty(["year", "measure", "band", "support", "n_band", "pct_with"]),
         "support_fit": empty(["year"]),
         "support_band": empty(["year"]),
-        "school_changes": empty(["urn", "year", "measure", "change_1y"]),
+        "school_changes": empty(["urn", "year", "measure", "change_1y", "in_scope"]),
         "floor_schools": empty(["urn", "year"]),
         "case_studies": empty(["case_id", "title", "year"]),
     }

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from keystage.measures.scope import scope_note
 from keystage.measures.support import school_days
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
@@ -157,7 +158,9 @@ def _support_table(ctx: Context, summary: pd.DataFrame, year: int) -> Table:
             Indicator("diff_vs_unit", "Difference from the unit's mean change (pp)", "", 1),
         ],
         note="Average per school: over all schools in the group, supported or not. "
-        f"The improved group is defined by its result in {year}, after the support." + _empty_groups(ctx, summary, groups),
+        f"The improved group is defined by its result in {year}, after the support. "
+        + scope_note(ctx.standards, [year])
+        + _empty_groups(ctx, summary, groups),
     )
 
 
@@ -200,7 +203,9 @@ def support_figure(ctx: Context, year: int) -> Figure:
     """Scatter of each school's support days against its headline change, with the fitted line and confidence band."""
     use_house_style()
     changes = ctx.unit.table("school_changes")
-    changes = changes[(changes["year"] == year) & (changes["measure"] == "headline") & changes["change_1y"].notna()]
+    changes = changes[
+        (changes["year"] == year) & (changes["measure"] == "headline") & changes["change_1y"].notna() & changes["in_scope"]
+    ]  # the schools the fitted line is over: DfE's in-scope set
     days = school_days(ctx.unit.canonical["support_days"])
     points = changes.merge(days[days["year"] == year], on=["urn", "year"], how="left").fillna({"days_total": 0.0})
     band = ctx.unit.table("support_band")
@@ -271,6 +276,7 @@ def _band_table(ctx: Context, year: int, measure: str) -> Table:
             Indicator("n_band", "Schools in the band", "", 0),
             *[Indicator(k, f"% of schools with {k}", "%", 1) for k in kinds],
         ],
+        note=scope_note(ctx.standards, [year]),
     )
 
 
