@@ -20,10 +20,10 @@ TABLES = {
             (100, 2011): {"eligible": 20, "headline": 50},
             (200, 2012): {"eligible": 20, "headline": 65},  # converts in 2012
             (3, 2011): {"eligible": 30, "headline": 80},
-            (3, 2012): {"eligible": 30, "headline": 70},
+            (3, 2012): {"eligible": 30, "headline": 70, "disadv_count": 10, "headline_disadv": 50},
             (3, 2024): {"eligible": 30, "headline": 55},
             (4, 2011): {"eligible": 10, "headline": 30},  # a special school
-            (4, 2012): {"eligible": 10, "headline": 40},
+            (4, 2012): {"eligible": 10, "headline": 40, "disadv_count": 10, "headline_disadv": 30},
         }
     ),  # fmt: skip
     "lineage": LINEAGE,
@@ -61,6 +61,9 @@ def test_all_tables_and_lineage_through_the_entry_point():
     assert not changes.loc[(4, 2012), "in_scope"] and changes.loc[(4, 2012), "change_1y"] == 40 - 30
     dist = out["distribution"].set_index(["unit_type", "unit_id", "year"]).loc[("la", "850", 2012)]
     assert dist["n_schools"] == 2 and dist["n_with_change"] == 2  # 200 (on its predecessor's 2011) and 3; not 4
+    # the gap's pupils are every school's (10 * 50% + 10 * 30% over 20), its count of schools the in-scope ones
+    gap = out["gaps"].set_index(["unit_type", "unit_id", "year"]).loc[("la", "850", 2012)]
+    assert gap["disadv_pct"] == (5 + 3) / 20 * 100 and gap["n_schools_disadv"] == 1
 
 
 def test_write_measures_is_deterministic(tmp_path):

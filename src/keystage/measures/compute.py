@@ -46,13 +46,24 @@ def _table(tables: dict[str, pd.DataFrame], name: str, columns: dict[str, str]) 
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
 
 
+def with_school_counts(every: pd.DataFrame, scoped: pd.DataFrame) -> pd.DataFrame:
+    """Gap rows over every school's pupils, with the counts of schools (and of those matching national) taken over
+    DfE's in-scope schools, as the other school-count tables are."""
+    keys = ["unit_type", "unit_id", "year"]
+    counts = ["n_schools_disadv", "n_match_national", "pct_match_national"]
+    out = every.drop(columns=counts).merge(scoped[[*keys, *counts]], on=keys, how="left")
+    out[["n_schools_disadv", "n_match_national"]] = out[["n_schools_disadv", "n_match_national"]].fillna(0).astype(int)
+    return out[every.columns]
+
+
 def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every measure table from the canonical tables, for all units at once.
 
     `tables` holds school_results and school_years (required) and optionally published_aggregates, benchmarks,
     stat_neighbours, lineage, support_days, subscriptions, case_studies; `units` comes from build_units.
     URNs are first mapped to their series URN (lineage); case studies become units of type "case". The floor,
-    coasting, distribution, change-band, gap and support tables count DfE's in-scope schools only (measures.scope);
+    coasting, distribution, change-band and support tables and the gap table's school counts count DfE's in-scope
+    schools only (measures.scope);
     school_changes keeps every school, for the school lists, with an in_scope flag.
     """
     lineage = tables.get("lineage")
@@ -73,7 +84,7 @@ def compute_all(tables: dict[str, pd.DataFrame], standards: Standards, units: pd
     every_change = school_changes(results, standards)
     every_change["in_scope"] = in_scope(every_change, scope)
     changes = every_change[every_change["in_scope"]]
-    gap = gaps(results[in_scope(results, scope)], units, nat, standards)
+    gap = with_school_counts(gaps(results, units, nat, standards), gaps(results[in_scope(results, scope)], units, nat, standards))
     gap_ranks = comps[comps["measure"] == "gap"][["la_code", "year", *GAP_RANK_COLUMNS]].assign(unit_type="la")
     gap_ranks["unit_id"] = gap_ranks["la_code"].astype(str)
     gap = gap.merge(gap_ranks.drop(columns="la_code"), on=["unit_type", "unit_id", "year"], how="left")
