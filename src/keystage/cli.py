@@ -91,13 +91,14 @@ def downloads(
     la: Annotated[int, typer.Option(help="The LA whose measures to write.")],
     out: Annotated[Path, typer.Option(help="Folder for the EES CSV files.")],
     standards: Annotated[Path, typer.Option(help="Disclosure rules and thresholds.")] = Path("config/standards.yaml"),
+    canonical: Annotated[Path | None, typer.Option(help="Canonical tables (for the codes DfE published).")] = None,
 ) -> None:
     """Write every measure of one LA (its districts and schools too) as EES open-data CSV files."""
     from keystage.downloads import la_downloads
     from keystage.standards import load_standards
 
     with _clear_errors():
-        written = la_downloads(measures, la, load_standards(standards), out)
+        written = la_downloads(measures, la, load_standards(standards), out, canonical)
     typer.echo(f"wrote {len(written)} files to {out}")
 
 

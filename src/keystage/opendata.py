@@ -95,8 +95,8 @@ def la_geography(schools: pd.DataFrame, la_code: int) -> dict[str, str]:
 def school_identities(schools: pd.DataFrame, establishments: pd.DataFrame | None) -> pd.DataFrame:
     """`schools` (urn, la_code, estab) with the DfE LAESTAB and, by LA, the region and GSS LA code GIAS gives
     its schools (the most common non-blank value among them), so every open-data file can fill its geography."""
-    out = schools.assign(laestab=(schools["la_code"].astype("Int64") * 10000 + schools["estab"].astype("Int64")).astype(str)
-                         .replace("<NA>", ""))
+    laestab = schools["la_code"].astype("Int64") * 10000 + schools["estab"].astype("Int64")
+    out = schools.assign(laestab=[str(v) if pd.notna(v) else "" for v in laestab])
     columns = {"region": "region_name", "gss_la_code": "new_la_code"}
     if establishments is None or not set(columns) <= set(establishments.columns):
         return out.assign(region_name="", new_la_code="")
