@@ -140,10 +140,12 @@ def publish(
     site: Annotated[Path, typer.Option(help="Folder to write the website into.")] = Path("_site"),
     data: Annotated[list[Path] | None, typer.Option(help="Folder of an LA's open-data CSVs to publish (repeatable).")] = None,
 ) -> None:
-    """Stage 5: build the website (index, listings, search, open data) from rendered reports."""
-    from keystage.publish.site import build_site
+    """Stage 5: build the website (index, listings, search, open data) from rendered reports; every EES file must
+    pass the open data standard's checks first."""
+    from keystage.publish.site import build_site, check_open_data
 
     with _clear_errors():
+        check_open_data(reports, data or [])
         index = build_site(reports, site, data or [])
     typer.echo(f"published {len(reports)} reports: {index}")
 

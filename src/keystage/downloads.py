@@ -15,8 +15,7 @@ import pandas as pd
 
 from keystage.disclosure import suppress
 from keystage.errors import InputError
-from keystage.opendata import Indicator, TOTAL, ees_frame, ees_meta, la_geography, write_ees
-from keystage.reportconfig import slug
+from keystage.opendata import TOTAL, Indicator, ees_frame, ees_meta, la_geography, planning_area_code, write_ees
 from keystage.standards import Standards
 
 LEVELS = {"national": "National", "la": "Local authority", "district": "Planning area", "school": "School"}
@@ -67,6 +66,8 @@ def attainment_column(measure: str, era: str) -> tuple[str, str, str, Indicator]
     parts = measure.split("_")
     group = parts.pop() if parts[-1] in GROUPS else ""
     base = parts.pop(0)
+    if base not in ("headline", "higher", *SUBJECTS):
+        raise KeyError(f"{measure!r} is not an attainment measure")
     level = "higher" if base == "higher" else (parts[0] if parts else "")
     subject = "em" if era == "levels_em" and base in ("headline", "higher") else SUBJECTS.get(base, "rwm")
     name, words = STANDARDS["expected" if era == "expected" else "levels"][level]
@@ -159,7 +160,7 @@ def _named(units: pd.DataFrame, schools: pd.DataFrame, la_code: int) -> pd.DataF
     """Each unit's name, a district's planning-area code (LA code and the district's slug) and a school's LAESTAB."""
     names = units[["unit_type", "unit_id", "unit_name"]].drop_duplicates(["unit_type", "unit_id"])
     laestab = schools.assign(unit_id=schools["urn"].astype(str))[["unit_id", "laestab"]] if "laestab" in schools else None
-    out = names.assign(area_code=[f"{la_code}-{slug(str(u))}" for u in names["unit_id"]])
+    out = names.assign(area_code=[planning_area_code(la_code, str(u)) for u in names["unit_id"]])
     return out.merge(laestab, on="unit_id", how="left") if laestab is not None else out.assign(laestab="")
 
 

@@ -16,7 +16,16 @@ from pathlib import Path
 import pandas as pd
 
 from keystage.errors import InputError
-from keystage.opendata import COUNTRY, GEOGRAPHY_COLUMNS, GSS_SYMBOLS, META_COLUMNS, REGION_CODES, TIME_COLUMNS, TOTAL
+from keystage.opendata import (
+    ANCILLARY_PREFIX,
+    COUNTRY,
+    GEOGRAPHY_COLUMNS,
+    GSS_SYMBOLS,
+    META_COLUMNS,
+    REGION_CODES,
+    TIME_COLUMNS,
+    TOTAL,
+)
 
 OPTIONAL_META = ("filter_default", "parent_filter")
 REQUIRED_META = [c for c in META_COLUMNS if c not in OPTIONAL_META]
@@ -33,7 +42,6 @@ CODE_FORMATS = {
     "school_laestab": r"\d{7}",
 }
 SCHOOL_LEVELS = ("School",)
-ANCILLARY_PREFIX = "ancillary-"
 LABEL_LIMIT = 80  # characters, the EES API limit for a column label
 
 
@@ -163,7 +171,8 @@ def meta_problems(meta: pd.DataFrame, meta_file: str) -> list[Problem]:
             if row["indicator_unit"] not in UNITS:
                 out.append(Problem("indicator unit", meta_file, line, "indicator_unit", f"one of {UNITS}"))
             if not row["indicator_dp"].isdigit():
-                out.append(Problem("indicator decimal places", meta_file, line, "indicator_dp", "a whole number of places (0, 1, 2...)"))
+                out.append(Problem("indicator decimal places", meta_file, line, "indicator_dp",
+                                   "a whole number of places (0, 1, 2...)"))
         elif kind == "Filter":
             for column in ("indicator_unit", "indicator_dp", "indicator_grouping"):
                 if row[column]:
@@ -206,10 +215,12 @@ def geography_problems(data: pd.DataFrame, data_file: str) -> list[Problem]:
                 out.append(Problem("geography filled", data_file, _line(i), column, f"filled for a {level} row"))
             elif column in CODE_FORMATS and not re.fullmatch(CODE_FORMATS[column], value):
                 out.append(Problem("geography codes", data_file, _line(i), column, f"a code of the form {CODE_FORMATS[column]}"))
-        if "region_code" in GEOGRAPHY_COLUMNS[level] and row["region_name"] and REGION_CODES.get(row["region_name"]) != row["region_code"]:
+        region = row["region_name"] if "region_code" in GEOGRAPHY_COLUMNS[level] else ""
+        if region and REGION_CODES.get(region) != row["region_code"]:
             out.append(Problem("geography codes", data_file, _line(i), "region_code", f"the GSS code of {row['region_name']}"))
         if level in SCHOOL_LEVELS and row["school_laestab"][:3] != row["old_la_code"]:
-            out.append(Problem("geography codes", data_file, _line(i), "school_laestab", "the LA code followed by the school's ESTAB"))
+            out.append(Problem("geography codes", data_file, _line(i), "school_laestab",
+                               "the LA code followed by the school's ESTAB"))
     for code, name in (("region_code", "region_name"), ("old_la_code", "la_name"), ("new_la_code", "la_name")):
         if (code in data.columns) != (name in data.columns):
             out.append(Problem("geography columns", data_file, 1, name if code in data.columns else code,

@@ -41,6 +41,7 @@ REGION_CODES = {
     "South West": "E12000009",
 }
 GSS_SYMBOLS = ("c", "x", "z", "low")
+ANCILLARY_PREFIX = "ancillary-"  # provenance and rejects: documented beside the data, not screened as statistics
 TOTAL = "Total"
 META_COLUMNS = [
     "col_name",
@@ -69,6 +70,11 @@ def snake(name: str) -> str:
     """A column name in the standard's snake_case: "band_0 to 5" -> "band_0_to_5", "% KS2" -> "pct_ks2"."""
     text = re.sub(r"[^a-z0-9]+", "_", name.replace("%", "pct ").replace("+", " plus").lower()).strip("_")
     return text if text[:1].isalpha() else f"n_{text}"
+
+
+def planning_area_code(la_code: int, district: str) -> str:
+    """The code of an LA's own district, published at the standard's planning-area level: "701-eastharbour"."""
+    return f"{int(la_code)}-{re.sub(r'[^a-z0-9]+', '-', district.lower()).strip('-')}"
 
 
 def time_periods(years: pd.Series) -> pd.Series:
@@ -139,6 +145,11 @@ def ees_frame(
         out[snake(indicator.name)] = text.where(values.notna(), symbol.replace("", "x"))
     keys = ["time_period", *GEOGRAPHY_COLUMNS[level], *(snake(f) for f in filters)]
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def filter_defaults(frame: pd.DataFrame, filters: list[str]) -> dict[str, str]:
+    """The default item of each filter that has no Total (its first item), as the standard asks of every filter."""
+    return {f: str(frame[f].iloc[0]) for f in filters if len(frame) and TOTAL not in set(frame[f].astype(str))}
 
 
 def ees_meta(filters: dict[str, str], indicators: list[Indicator], defaults: dict[str, str] | None = None) -> pd.DataFrame:
