@@ -57,3 +57,15 @@ def test_la_geography_takes_the_gias_region_and_gss_code_of_the_las_schools():
     assert la_geography(named, 850) == {"region_code": "E12000008", "region_name": "South East", "old_la_code": "850",
                                         "new_la_code": "E10000014", "la_name": "Hampshire"}
     assert la_geography(named, 851)["new_la_code"] == "E06000044"
+
+
+def test_report_table_columns_take_dfe_names_where_dfe_publishes_the_indicator():
+    from keystage.present.show import dfe_column
+
+    assert dfe_column("headline", "expected", True) == "pt_rwm_met_expected_standard"
+    assert dfe_column("headline_national", "expected", True) == "pt_rwm_met_expected_standard_national"
+    assert dfe_column("read_higher", "expected", False) == "pt_read_met_higher_standard"
+    assert dfe_column("pupils", "expected", True) == "t_rwm_eligible_pupils"
+    assert dfe_column("pupils", "expected", False) == "pupils"  # a subject table's pupils are that subject's
+    assert dfe_column("headline", "levels_em", True) == "pt_em_level_4_plus"
+    assert dfe_column("band_0 to 5", "expected", False) == "band_0_to_5"  # no DfE name: its own, in snake_case

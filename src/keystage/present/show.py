@@ -71,7 +71,10 @@ def ees_table(table: Table, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
         level = "Planning area"
         geography |= {"planning_area_code": planning_area_code(unit.la_code, unit.unit_id), "planning_area_name": unit.unit_name}
     era = next((e for e in ERAS if table.key.endswith(e)), "expected")
-    names = {i.name: dfe_column(i.name, era, "headline" in table.data.columns) for i in table.indicators}
+    names: dict[str, str] = {}
+    for i in table.indicators:  # a DfE name two columns would share (a subject shown twice) stays the table's own
+        name = dfe_column(i.name, era, "headline" in table.data.columns)
+        names[i.name] = snake(i.name) if name in names.values() or name in table.data.columns else name
     indicators = [Indicator(names[i.name], i.label, i.unit, i.dp) for i in table.indicators]
     frame = table.data.rename(columns=names)
     symbol = ctx.standards.disclosure.symbol

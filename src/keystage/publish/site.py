@@ -80,14 +80,15 @@ def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path, data_di
 
 DATA_FILES = {  # file name before the level suffix -> what it holds
     "ks2_attainment": "Key stage 2 attainment: % of pupils meeting the expected (and higher) standard in reading, "
-                      "writing, maths and GPS, with the eligible pupils and schools, for all pupils and by disadvantage. "
-                      "Columns carry DfE's own names (pt_rwm_met_expected_standard, t_rwm_eligible_pupils...).",
+                      "writing, maths and GPS, with the eligible pupils and schools, for all pupils and by disadvantage "
+                      "(England's figures as national rows in the LA file). Columns carry DfE's own names "
+                      "(pt_rwm_met_expected_standard, t_rwm_eligible_pupils...).",
     "floor_standard": "Schools assessed against the floor standard, below it on attainment, lifted by progress, and below it.",
     "distribution": "How many schools reach the headline threshold, and the mean change on the previous year.",
     "disadvantage_gap": "Disadvantaged and other pupils meeting the headline measure, the gap between them and England's gap.",
 }
 DATA_LEVELS = {  # level suffix -> how the rows are laid out
-    "la": "the local authority, with England's figures as national rows",
+    "la": "the local authority",
     "district": "the LA's own districts, at the standard's planning-area level",
     "school": "each school (URN and LAESTAB); DfE's suppressed results shown as c",
 }
