@@ -9,10 +9,10 @@ from keystage.standards import load_standards
 def _measures() -> dict[str, pd.DataFrame]:
     units = pd.DataFrame(
         {
-            "unit_type": ["la", "la", "school", "school", "la"],
-            "unit_id": ["701", "701", "101001", "101002", "702"],
-            "unit_name": ["Wessex", "Wessex", "Ash Primary", "Elm Primary", "Mercia"],
-            "urn": [101001, 101002, 101001, 101002, 102001],
+            "unit_type": ["la", "la", "school", "school", "la", "la", "school"],
+            "unit_id": ["701", "701", "101001", "101002", "702", "701", "101004"],
+            "unit_name": ["Wessex", "Wessex", "Ash Primary", "Elm Primary", "Mercia", "Wessex", "Oak Special"],
+            "urn": [101001, 101002, 101001, 101002, 102001, 101004, 101004],
         }
     )
     attainment = pd.DataFrame(
@@ -34,20 +34,23 @@ def _measures() -> dict[str, pd.DataFrame]:
     empty = {"unit_type": pd.Series(dtype=str), "unit_id": pd.Series(dtype=str), "year": pd.Series(dtype="int64")}
     gap_columns = ("disadv_pct", "other_pct", "gap", "national_gap", "disadv_denominator", "other_denominator")
     gaps = pd.DataFrame({**empty, **{c: pd.Series(dtype=float) for c in gap_columns}})
-    schools = pd.DataFrame({"urn": [101001, 101002, 102001, 101003], "la_code": [701, 701, 702, 701],
-                            "la_name": ["Wessex", "Wessex", "Mercia", "Wessex"],
-                            "laestab": ["7012001", "7012002", "7022001", "7012003"], "region_name": ["South East"] * 4,
-                            "new_la_code": ["E06000701", "E06000701", "E06000702", "E06000701"]})
-    # DfE suppressed Ash's disadvantaged figure (SUPP) and published none for 101003, not one of the LA's units
-    results = pd.DataFrame({"urn": [101001, 101003], "year": [2019, 2019], "measure": ["headline_disadv", "headline"],
-                            "value": [float("nan")] * 2, "status": ["SUPP", "SUPP"]})
+    schools = pd.DataFrame({"urn": [101001, 101002, 102001, 101003, 101004], "la_code": [701, 701, 702, 701, 701],
+                            "la_name": ["Wessex", "Wessex", "Mercia", "Wessex", "Wessex"],
+                            "laestab": ["7012001", "7012002", "7022001", "7012003", "7017001"],
+                            "region_name": ["South East"] * 5,
+                            "new_la_code": ["E06000701", "E06000701", "E06000702", "E06000701", "E06000701"]})
+    # DfE suppressed Ash's disadvantaged figure and Oak's every figure (SUPP: Oak has no measured row at all);
+    # 101003 is not one of the LA's units
+    results = pd.DataFrame({"urn": [101001, 101003, 101004], "year": [2019] * 3,
+                            "measure": ["headline_disadv", "headline", "headline"],
+                            "value": [float("nan")] * 3, "status": ["SUPP", "SUPP", "SUPP"]})
     return {"units": units, "attainment": attainment, "floor_counts": pd.DataFrame(empty),
             "distribution": pd.DataFrame(empty), "gaps": gaps, "schools": schools, "school_results": results}
 
 
 def test_la_units_keeps_only_the_las_own_schools():
     units = la_units(_measures()["units"], 701)
-    assert sorted(units["urn"].unique()) == [101001, 101002]
+    assert sorted(units["urn"].unique()) == [101001, 101002, 101004]
 
 
 def test_attainment_downloads_use_dfe_names_and_keep_school_rows_apart(tmp_path):
@@ -70,7 +73,8 @@ def test_attainment_downloads_use_dfe_names_and_keep_school_rows_apart(tmp_path)
     assert rows.loc[("101002", "Total"), "pt_rwm_met_expected_standard"] == "c"
     assert rows.loc[("101001", "Disadvantaged"), "pt_rwm_met_expected_standard"] == "c"
     assert rows.loc[("101001", "Total"), ["pt_rwm_met_expected_standard", "school_laestab"]].tolist() == ["70.0", "7012001"]
-    assert sorted(rows.index.get_level_values(0).unique()) == ["101001", "101002"]
+    assert rows.loc[("101004", "Total"), ["pt_rwm_met_expected_standard", "t_rwm_eligible_pupils"]].tolist() == ["c", "x"]
+    assert sorted(rows.index.get_level_values(0).unique()) == ["101001", "101002", "101004"]
     meta = pd.read_csv(tmp_path / "ks2_attainment_la.meta.csv", dtype=str, keep_default_na=False)
     pt = meta.loc[meta["col_name"] == "pt_rwm_met_expected_standard", ["indicator_unit", "indicator_dp"]]
     assert pt.values.tolist() == [["%", "1"]]
@@ -107,7 +111,7 @@ def test_read_la_measures_reads_only_the_las_rows_and_gives_the_same_files(tmp_p
     read = read_la_measures(tmp_path, 701, tmp_path / "canonical")
     tables["school_results"] = results
     assert read["attainment"]["unit_id"].tolist() == ["701", "101001", "101002", "701"]
-    assert sorted(read["units"]["urn"].unique()) == [101001, 101002]
+    assert sorted(read["units"]["urn"].unique()) == [101001, 101002, 101004]
     assert read["schools"]["la_name"].unique().tolist() == ["Wessex"]
     write_downloads(read, load_standards(), 701, tmp_path / "from-disk")
     write_downloads(tables, load_standards(), 701, tmp_path / "in-memory")

@@ -178,7 +178,7 @@ def _attainment(
     safe = suppress(rows, standards.disclosure, percents={"value": "denominator"})
     hidden = safe["value"].astype(str).eq(standards.disclosure.symbol)
     rows = rows.assign(value=rows["value"].where(~hidden), status=hidden.map({True: "c", False: ""}))
-    rows = pd.concat([rows, _published_statuses(measures, rows)], ignore_index=True)
+    rows = pd.concat([rows, _published_statuses(measures, rows, keys)], ignore_index=True)
     national = rows[rows["unit_type"] == "la"].assign(unit_type="national", unit_id="", value=lambda f: f["national"],
                                                       denominator=float("nan"), n_schools=float("nan"), status="")
     rows = pd.concat([rows, national], ignore_index=True)
@@ -211,16 +211,17 @@ def _attainment(
     return frame, flags.reset_index(drop=True).set_axis(frame.index), [NO_SCHOOLS, *subjects, *indicators]
 
 
-def _published_statuses(measures: dict[str, pd.DataFrame], rows: pd.DataFrame) -> pd.DataFrame:
+def _published_statuses(measures: dict[str, pd.DataFrame], rows: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     """Rows for the school results DfE published as a code (SUPP, NA...) instead of a figure, so a suppressed school
     shows "c" in its row instead of having no row; measures the LA's schools were not measured on are left to "x"."""
     results = measures.get("school_results")
     schools = rows[rows["unit_type"] == "school"]
-    if results is None or schools.empty:
+    ids = set(keys.loc[keys["unit_type"] == "school", "unit_id"])  # the LA's schools, measured or not
+    if results is None or not ids:
         return rows.iloc[0:0]
     eras = rows.drop_duplicates("year").set_index("year")["era"]
     coded = results[results["value"].isna() & results["measure"].isin(set(rows["measure"]))
-                    & results["urn"].astype(str).isin(set(schools["unit_id"])) & results["year"].isin(eras.index)]
+                    & results["urn"].astype(str).isin(ids) & results["year"].isin(eras.index)]
     coded = coded.assign(unit_type="school", unit_id=coded["urn"].astype(str), era=coded["year"].map(eras),
                          status=coded["status"].map(STATUS_SYMBOLS).fillna("x"))
     measured = schools.set_index(["unit_id", "year", "measure"]).index
