@@ -69,3 +69,9 @@ def test_report_table_columns_take_dfe_names_where_dfe_publishes_the_indicator()
     assert dfe_column("pupils", "expected", False) == "pupils"  # a subject table's pupils are that subject's
     assert dfe_column("headline", "levels_em", True) == "pt_em_level_4_plus"
     assert dfe_column("band_0 to 5", "expected", False) == "band_0_to_5"  # no DfE name: its own, in snake_case
+
+
+def test_meta_labels_are_unique_naming_the_column_where_two_would_share_one():
+    meta = ees_meta({}, [Indicator("ks2_pct_a", "% KS2 expected"), Indicator("ks2_pct_b", "% KS2 expected"),
+                         Indicator("ks4_pct_a", "% KS4 grade 4")])
+    assert meta["label"].tolist() == ["% KS2 expected (ks2_pct_a)", "% KS2 expected (ks2_pct_b)", "% KS4 grade 4"]

@@ -1,7 +1,7 @@
 """Every measure behind the reports as Explore Education Statistics CSV files (with .meta.csv).
 
-One file per measure table and geographic level (the LA with England beside it, its districts, its
-schools: DfE's standard keeps school-level rows apart), after disclosure control: a percentage resting on
+Two files per measure table (the LA with its districts and England beside it; its schools: DfE's
+standard keeps school-level rows apart), after disclosure control: a percentage resting on
 fewer pupils than the minimum group shows "c", as DfE does, and a school whose result DfE suppressed keeps
 its row with "c" rather than being left out. Attainment columns carry DfE's own indicator names
 (`pt_rwm_met_expected_standard`, `t_rwm_eligible_pupils`, ...), with the disadvantaged groups as a filter.
@@ -19,7 +19,8 @@ from keystage.opendata import TOTAL, Indicator, ees_frame, ees_meta, la_geograph
 from keystage.standards import Standards
 
 LEVELS = {"national": "National", "la": "Local authority", "district": "Planning area", "school": "School"}
-FILES = {"la": ("la", "national"), "district": ("district",), "school": ("school",)}  # file suffix -> unit types
+# file suffix -> unit types: the LA's districts beside its own rows (EES's table tool ignores a file of planning areas only)
+FILES = {"la": ("la", "district", "national"), "school": ("school",)}
 
 FLOOR = [
     Indicator("threshold", "Floor threshold, % meeting the headline measure", "%", 0),

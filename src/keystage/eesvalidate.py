@@ -42,6 +42,7 @@ CODE_FORMATS = {
     "school_laestab": r"\d{7}",
 }
 SCHOOL_LEVELS = ("School",)
+HIDDEN_LEVELS = ("Planning area", "Institution")  # levels EES's table tool ignores
 LABEL_LIMIT = 80  # characters, the EES API limit for a column label
 
 
@@ -160,7 +161,8 @@ def column_problems(data: pd.DataFrame, meta: pd.DataFrame, data_file: str, meta
 
 def meta_problems(meta: pd.DataFrame, meta_file: str) -> list[Problem]:
     """Each row a Filter or an Indicator with a label; indicators with a known unit and whole decimal places."""
-    out = []
+    out = [Problem("metadata values", meta_file, _line(int(i)), "label", "a label no other column has")
+           for i in meta.index[meta["label"].duplicated()]]
     for i, row in meta.iterrows():
         line, kind = _line(int(i)), row["col_type"]
         if kind not in ("Filter", "Indicator"):
@@ -198,6 +200,9 @@ def geography_problems(data: pd.DataFrame, data_file: str) -> list[Problem]:
     """Known levels, school rows apart from other levels, England's codes, and each row's geography filled and well formed."""
     out = []
     levels = data["geographic_level"]
+    if levels.isin(HIDDEN_LEVELS).all():
+        out.append(Problem("levels the table tool shows", data_file, 2, "geographic_level",
+                           "rows at a level EES's table tool shows (a file of planning areas only is an ancillary file)"))
     if levels.isin(SCHOOL_LEVELS).any() and not levels.isin(SCHOOL_LEVELS).all():
         out.append(Problem("levels apart", data_file, _line(int(levels.isin(SCHOOL_LEVELS).idxmax())), "geographic_level",
                            "school-level rows in their own file, apart from LA and other rows"))

@@ -158,7 +158,9 @@ def ees_meta(filters: dict[str, str], indicators: list[Indicator], defaults: dic
     defaults = defaults or {}
     rows = [[snake(name), "Filter", label, "", "", "", "", "", defaults.get(name, "")] for name, label in filters.items()]
     rows += [[snake(i.name), "Indicator", i.label, "", i.unit, i.dp, "", "", ""] for i in indicators]
-    return pd.DataFrame(rows, columns=META_COLUMNS)
+    meta = pd.DataFrame(rows, columns=META_COLUMNS)
+    repeated = meta["label"].duplicated(keep=False)  # the standard asks one label per column: name the column in it
+    return meta.assign(label=meta["label"].where(~repeated, meta["label"] + " (" + meta["col_name"] + ")"))
 
 
 def write_ees(data: pd.DataFrame, meta: pd.DataFrame, path: str | Path) -> tuple[Path, Path]:

@@ -118,13 +118,20 @@ class Presenter:
                 display({"image/png": base64.b64encode(block.png).decode("ascii")}, raw=True, metadata=meta)
 
     def write(self, table: Table) -> None:
-        """Write the table's EES CSV and .meta.csv (a record table as an ancillary CSV) and list it among the downloads."""
+        """Write the table's EES CSV and .meta.csv and list it among the downloads; a record table (provenance,
+        rejects) and a district's tables are ancillary files."""
         label = f"Table {table.number}: {table.caption}"
         if table.key in ANCILLARY_TABLES:
             path = self.downloads_dir / f"{ANCILLARY_PREFIX}{table.key}.csv"
             ancillary_table(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
             self.downloads.append({"label": f"{label} (ancillary file: a record of the inputs, not statistics)",
                                    "path": path.name})
+            return
+        if self.ctx.unit.kind != "la":  # a district's rows alone: EES's table tool ignores planning areas, so ancillary
+            data, meta = ees_table(table, self.ctx)
+            data_path, _ = write_ees(data, meta, self.downloads_dir / f"{ANCILLARY_PREFIX}table-{table.number}-{table.key}")
+            self.downloads.append({"label": f"{label} (ancillary file: the district's rows, in the EES layout)",
+                                   "path": data_path.name})
             return
         data, meta = ees_table(table, self.ctx)
         data_path, _ = write_ees(data, meta, self.downloads_dir / f"table-{table.number}-{table.key}")

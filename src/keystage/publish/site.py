@@ -88,8 +88,7 @@ DATA_FILES = {  # file name before the level suffix -> what it holds
     "disadvantage_gap": "Disadvantaged and other pupils meeting the headline measure, the gap between them and England's gap.",
 }
 DATA_LEVELS = {  # level suffix -> how the rows are laid out
-    "la": "the local authority",
-    "district": "the LA's own districts, at the standard's planning-area level",
+    "la": "the local authority and its own districts (at the standard's planning-area level)",
     "school": "each school (URN and LAESTAB); DfE's suppressed results shown as c",
 }
 DATA_NOTE = (
@@ -102,7 +101,8 @@ DATA_NOTE = (
     "another assessment era), <code>low</code> rounds to zero; a real 0 is always shown as 0.</p>\n"
     "<p>Each report's tables are also offered on its page as EES files with their metadata. The provenance "
     "(input files and their SHA-256) and rejects (values set aside) files there are ancillary files: records of "
-    "the inputs, named <code>ancillary-*.csv</code>, not statistics.</p>"
+    "the inputs, named <code>ancillary-*.csv</code>, not statistics; so are a district report's tables, which hold "
+    "the district's rows alone (EES's table tool does not show a file of planning areas only).</p>"
 )
 
 
