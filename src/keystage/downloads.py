@@ -87,7 +87,6 @@ def la_units(units: pd.DataFrame, la_code: int) -> pd.DataFrame:
 
 
 DOWNLOAD_TABLES = ("attainment", "floor_counts", "distribution", "gaps")
-CANONICAL = ("school_results",)  # for the status DfE gave each school's missing value
 
 
 def read_la_measures(measures_dir: str | Path, la_code: int, canonical_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
@@ -227,7 +226,7 @@ def _published_statuses(measures: dict[str, pd.DataFrame], rows: pd.DataFrame, k
                          status=coded["status"].map(STATUS_SYMBOLS).fillna("x"))
     measured = schools.set_index(["unit_id", "year", "measure"]).index
     coded = coded[~coded.set_index(["unit_id", "year", "measure"]).index.isin(measured)]
-    return coded[["unit_type", "unit_id", "year", "era", "measure", "status"]].assign(kind="pct")
+    return coded[["unit_type", "unit_id", "year", "era", "measure", "status"]]
 
 
 def _gaps(gaps: pd.DataFrame, standards: Standards) -> tuple[pd.DataFrame, pd.DataFrame]:
