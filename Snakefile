@@ -55,13 +55,14 @@ rule measure:
 rule downloads:
     input:
         measures=rules.measure.output,
+        canonical=rules.ingest.output,
         standards=config["standards"],
     output:
         directory(f"{WORK}/data/{{la}}"),
     log:
         f"{WORK}/logs/downloads-{{la}}.log",
     run:
-        downloads_job(input.measures[0], int(wildcards.la), input.standards, output[0], log[0])
+        downloads_job(input.measures[0], int(wildcards.la), input.standards, output[0], log[0], input.canonical[0])
 
 
 rule narrate:

@@ -33,7 +33,8 @@ from IPython.utils.capture import capture_output
 
 from keystage.measures.cohorts import KS4_OUTCOMES, POOLED, RELATIONSHIPS, TOTAL, load_cohort_rules
 from keystage.narrate import report_metadata
-from keystage.opendata import Indicator, ees_frame, ees_meta, write_ees
+from keystage.opendata import TOTAL as EES_TOTAL
+from keystage.opendata import Indicator, ees_frame, ees_meta, filter_defaults, la_geography, write_ees
 from keystage.present.charts import PALETTE, figure_output, use_house_style
 from keystage.present.tables import Numbering, captioned_table
 from keystage.reportconfig import load_report_config
@@ -49,6 +50,9 @@ tables = {name: frame[frame["la_code"] == la_code] if "la_code" in frame else fr
           for name, frame in read_canonical(Path(work_dir) / "cohorts").items()}
 names = tables["names"].set_index("urn")["name"]
 la_name = str(tables["las"]["la_name"].iloc[0])
+school_ids = pd.read_parquet(Path(work_dir) / "measures" / "schools.parquet", filters=[("la_code", "==", int(la_code))])
+la_codes = la_geography(school_ids, la_code)  # the EES LA columns of every download
+laestab = school_ids.set_index("urn")["laestab"]
 cohorts = sorted(c for c in tables["schools"]["cohort"].unique() if c != POOLED)
 last_ks4 = int(cohorts[-1]) + 5
 span = f"{cohorts[0]} to {cohorts[-1]}" if len(cohorts) > 1 else cohorts[0]
@@ -84,10 +88,14 @@ def figure(fig: plt.Figure, key: str, caption: str, alt: str) -> None:
 
 def download(name: str, label: str, frame: pd.DataFrame, level: str, geography: dict[str, str],
              filters: dict[str, str], indicators: list[Indicator]) -> None:
-    """Write an EES open-data CSV of `frame` (NaN = suppressed, shown "c") and offer it for download."""
+    """Write an EES open-data CSV of `frame` (NaN = suppressed, shown "c"; the pooled cohorts as the cohort filter's
+    Total) and offer it for download."""
     status = pd.DataFrame({i.name: np.where(frame[i.name].isna(), disclosure.symbol, "") for i in indicators}, index=frame.index)
+    frame = frame.assign(cohort=frame["cohort"].replace({POOLED: EES_TOTAL}), laestab=frame.get("ks2_urn", pd.Series(
+        dtype="int64")).map(laestab))
+    geography = la_codes | geography | ({"school_laestab": "laestab"} if level == "School" else {})
     data = ees_frame(frame, level, geography, list(filters), indicators, status)
-    write_ees(data, ees_meta(filters, indicators), page["folder"] / name)
+    write_ees(data, ees_meta(filters, indicators, filter_defaults(frame, list(filters))), page["folder"] / name)
     page["downloads"].append({"label": label, "path": f"{name}.csv"})
 
 
@@ -222,7 +230,7 @@ if kind == "cohort":
     download("cohort_schools", "Primary schools: KS2 and KS4 results of their pupils (EES CSV)",
              schools.assign(year=schools["cohort"].map(lambda c: last_ks4 if c == POOLED else int(c) + 5),
                             la_name=la_name, name=schools["ks2_urn"].map(names)),
-             "School", {"old_la_code": "la_code", "la_name": "la_name", "school_urn": "ks2_urn", "school_name": "name"},
+             "School", {"school_urn": "ks2_urn", "school_name": "name"},
              {"cohort": "KS2 cohort (all = pooled)"},
              [Indicator("pupils", "Pupils", dp=0), Indicator("not_traced", "Pupils not traced", dp=0),
               *[Indicator(f"{s}_pct_{r}", f"% KS{s[-1]} {getattr(rel, s + '_label')}", "%", csv_dp)
@@ -231,12 +239,12 @@ if kind == "cohort":
              tables["destinations"].assign(year=lambda f: f["cohort"].map(lambda c: last_ks4 if c == POOLED else int(c) + 5),
                                            la_name=la_name, name=lambda f: f["ks2_urn"].map(names),
                                            secondary=lambda f: f["ks4_urn"].map(names).fillna(f["ks4_urn"].astype(str))),
-             "School", {"old_la_code": "la_code", "la_name": "la_name", "school_urn": "ks2_urn", "school_name": "name"},
+             "School", {"school_urn": "ks2_urn", "school_name": "name"},
              {"cohort": "KS2 cohort (all = pooled)", "secondary": "Secondary school attended"},
              [Indicator("pupils", "Pupils", dp=0), *[Indicator(k, v, "%", csv_dp) for k, v in pct_labels.items()]])
     download("cohort_moved_together", "KS4 results by the number of pupils moving together (EES CSV)",
              moved.assign(year=lambda f: f["cohort"].map(lambda c: last_ks4 if c == POOLED else int(c) + 5), la_name=la_name),
-             "Local authority", {"old_la_code": "la_code", "la_name": "la_name"},
+             "Local authority", {},
              {"cohort": "KS2 cohort (all = pooled)", "band": "Pupils moving together"},
              [Indicator("pupils", "Pupils", dp=0), *[Indicator(k, v, "%", csv_dp) for k, v in pct_labels.items()]])
     meta = {"title": title, "subtitle": f"Cohort tracking from KS2 ({span}) to KS4", "kind": "cohort", "la_code": la_code,
@@ -297,7 +305,7 @@ def school_page(urn: int, folder: Path) -> dict:
     mine_rows = mine.reset_index().assign(year=lambda f: f["cohort"].map(lambda c: last_ks4 if c == POOLED else int(c) + 5),
                                           la_name=la_name, name=name)
     download(f"cohort_{urn}", f"{name}: KS2 and KS4 results of our pupils (EES CSV)", mine_rows, "School",
-             {"old_la_code": "la_code", "la_name": "la_name", "school_urn": "ks2_urn", "school_name": "name"},
+             {"school_urn": "ks2_urn", "school_name": "name"},
              {"cohort": "KS2 cohort (all = pooled)"},
              [Indicator("pupils", "Pupils", dp=0), Indicator("not_traced", "Pupils not traced", dp=0),
               *[Indicator(f"{s}_pct_{r}", f"% KS{s[-1]} {getattr(rel, s + '_label')}", "%", csv_dp)

@@ -28,7 +28,7 @@ from IPython.display import Markdown, display
 from keystage.disclosure import assert_safe, suppress
 from keystage.measures.partnerships import BOOTSTRAP_REPS, BOOTSTRAP_SEED, MATCHES, OUTCOME
 from keystage.narrate import report_metadata
-from keystage.opendata import Indicator, ees_frame, ees_meta, write_ees
+from keystage.opendata import Indicator, ees_frame, ees_meta, filter_defaults, la_geography, write_ees
 from keystage.present.charts import figure_output, use_house_style
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import profile_href
@@ -317,27 +317,17 @@ else:
     )
 
 # %%
-out = did.merge(schools[["urn", "name"]], on="urn", how="left").assign(la_name=la_name)
-data = ees_frame(
-    out.assign(year=year),
-    "School",
-    {"old_la_code": "la_code", "la_name": "la_name", "school_urn": "urn", "school_name": "name"},
-    ["partnership_id", "partnership_type"],
-    [
-        Indicator("treated_change", "Change after joining (pp)", "", 1),
-        Indicator("control_change", "Similar schools' change (pp)", "", 1),
-        Indicator("did", "Difference (pp)", "", 1),
-    ],
-)
+out = did.merge(schools[["urn", "name", "laestab"]], on="urn", how="left").assign(year=year)
+indicators = [
+    Indicator("treated_change", "Change after joining (pp)", "pp", 1),
+    Indicator("control_change", "Similar schools' change (pp)", "pp", 1),
+    Indicator("did", "Difference (pp)", "pp", 1),
+]
+# a filter with one item (a single partnership's page) distinguishes nothing: EES files leave it out
+filters = {k: v for k, v in {"partnership_id": "Partnership", "partnership_type": "Type"}.items() if out[k].nunique() > 1}
+geography = la_geography(schools, la_code) | {"school_urn": "urn", "school_laestab": "laestab", "school_name": "name"}
 write_ees(
-    data,
-    ees_meta(
-        {"partnership_id": "Partnership", "partnership_type": "Type"},
-        [
-            Indicator("treated_change", "Change after joining (pp)", "", 1),
-            Indicator("control_change", "Similar schools' change (pp)", "", 1),
-            Indicator("did", "Difference (pp)", "", 1),
-        ],
-    ),
+    ees_frame(out, "School", geography, list(filters), indicators),
+    ees_meta(filters, indicators, filter_defaults(out, list(filters))),
     Path(downloads_dir) / "partnership_did",
 )

@@ -13,6 +13,7 @@ import pytest
 from conftest import EDIT, EDITED_DISTRICT
 from pages import docx_tables, docx_text, html_table, pdf_text, table_numbers
 
+from keystage.eesvalidate import check_folder, published_pairs, validate_pair
 from keystage.render.engine import RenderedReport
 from keystage.rounding import round_half_up
 
@@ -83,10 +84,23 @@ def test_docx_holds_the_tables(demo_build):
 
 
 def test_no_published_csv_shows_a_percentage_of_a_group_under_the_minimum(demo_build):
-    data = pd.read_csv(demo_build / "site" / "data" / "701" / "attainment.csv", dtype=str, keep_default_na=False)
-    small = pd.to_numeric(data["denominator"], errors="coerce") < 6
-    assert set(data.loc[small, "value"]) <= {"c", "x"}
-    assert (data["value"] == "c").sum() == small.sum()
+    data = pd.read_csv(demo_build / "site" / "data" / "701" / "ks2_attainment_school.csv", dtype=str, keep_default_na=False)
+    small = pd.to_numeric(data["t_rwm_eligible_pupils"], errors="coerce") < 6
+    assert small.any() and set(data.loc[small, "pt_rwm_met_expected_standard"]) == {"c"}
+
+
+def test_every_csv_the_site_publishes_passes_the_open_data_standard(demo_build):
+    site = demo_build / "site"
+    files = published_pairs(site)
+    assert validate_pair(files[0]) == [] and check_folder(site) == len(files)
+    assert {f.parent.name for f in files} >= {"701", "data"}  # the open data and the reports' table downloads
+    assert any(f.name.startswith("cohort_") for f in files) and any(f.name == "partnership_did.csv" for f in files)
+    records = [p for p in site.rglob("ancillary-*.csv") if p.name.endswith(("provenance.csv", "rejects.csv"))]
+    assert records and not any(p.with_name(p.stem + ".meta.csv").exists() for p in records)
+    district = site / "reports" / "district-avonford-2025" / "data"
+    assert all(p.name.startswith("ancillary-") for p in district.glob("*.csv"))  # EES shows no file of planning areas only
+    page = (site / "data.html").read_text(encoding="utf-8")
+    assert 'href="data/701/ks2_attainment_school.meta.csv">metadata</a>' in page and "LAESTAB" in page
 
 
 def test_second_build_does_nothing_and_a_district_edit_reruns_that_district_alone(demo_build):

@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import REPO, _keystage
 from pages import CAPTION, TAG, html_table, pdf_text, table_numbers
 from test_backtest_hampshire import plain_floor
 
+from keystage.eesvalidate import check_folder, published_pairs
 from keystage.render.engine import RenderedReport
 
 pytestmark = [pytest.mark.slow, pytest.mark.realdata, pytest.mark.xdist_group("hampshire")]
@@ -95,3 +97,18 @@ def test_a_special_schools_profile_carries_no_floor_label(hampshire):
     text = TAG.sub(" ", profile.read_text(encoding="utf-8"))
     assert "Outside the floor standard" in text and "special school" in text
     assert "below floor" not in text and "government floor standard (DfE)" not in text
+
+
+def test_every_csv_of_the_hampshire_site_passes_the_open_data_standard_with_dfe_codes(hampshire):
+    site = hampshire.dir.parents[2] / "site"
+    files = published_pairs(site)
+    assert check_folder(site) == len(files) >= 16  # 8 open-data files and the report's tables
+    la = pd.read_csv(site / "data" / "850" / "ks2_attainment_la.csv", dtype=str, keep_default_na=False)
+    total = la[(la["geographic_level"] == "Local authority") & (la["disadvantage_status"] == "Total")]
+    # the codes DfE's own EES file gives Hampshire: region E12000008, new LA code E10000014
+    assert set(total["new_la_code"]) == {"E10000014"} and set(total["region_code"]) == {"E12000008"}
+    schools = pd.read_csv(site / "data" / "850" / "ks2_attainment_school.csv", dtype=str, keep_default_na=False)
+    assert schools["school_laestab"].str.fullmatch(r"850\d{4}").all()
+    # schools whose 2019 headline DfE published as SUPP keep their row, shown "c"
+    supp = schools[(schools["time_period"] == "201819") & (schools["disadvantage_status"] == "Total")]
+    assert (supp["pt_rwm_met_expected_standard"] == "c").sum() >= 3

@@ -108,3 +108,21 @@ def test_build_is_deterministic_and_drops_stale_reports(sources: list[RenderedRe
     assert files == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert all((site / f).read_bytes() == (tmp_path / f).read_bytes() for f in files)
     assert not (tmp_path / "reports" / "gone-2010").exists()
+
+
+def test_publish_stops_on_an_open_data_file_that_breaks_the_standard(tmp_path):
+    import pandas as pd
+
+    from keystage.errors import InputError
+    from keystage.publish.site import check_open_data
+
+    folder = tmp_path / "850"
+    folder.mkdir()
+    pd.DataFrame({"time_period": ["201819"], "time_identifier": ["Academic year"], "geographic_level": ["National"],
+                  "country_code": ["E92000001"], "country_name": ["England"], "pt rwm": ["65"]}).to_csv(
+        folder / "ks2_attainment_la.csv", index=False)
+    pd.DataFrame([["pt rwm", "Indicator", "RWM", "", "%", "0", "", ""]],
+                 columns=["col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp",
+                          "filter_hint", "filter_grouping_column"]).to_csv(folder / "ks2_attainment_la.meta.csv", index=False)
+    with pytest.raises(InputError, match=r"ks2_attainment_la\.csv, line 1, column pt rwm: a snake_case column name"):
+        check_open_data([], [folder])

@@ -91,13 +91,14 @@ def downloads(
     la: Annotated[int, typer.Option(help="The LA whose measures to write.")],
     out: Annotated[Path, typer.Option(help="Folder for the EES CSV files.")],
     standards: Annotated[Path, typer.Option(help="Disclosure rules and thresholds.")] = Path("config/standards.yaml"),
+    canonical: Annotated[Path | None, typer.Option(help="Canonical tables (for the codes DfE published).")] = None,
 ) -> None:
     """Write every measure of one LA (its districts and schools too) as EES open-data CSV files."""
     from keystage.downloads import la_downloads
     from keystage.standards import load_standards
 
     with _clear_errors():
-        written = la_downloads(measures, la, load_standards(standards), out)
+        written = la_downloads(measures, la, load_standards(standards), out, canonical)
     typer.echo(f"wrote {len(written)} files to {out}")
 
 
@@ -139,10 +140,12 @@ def publish(
     site: Annotated[Path, typer.Option(help="Folder to write the website into.")] = Path("_site"),
     data: Annotated[list[Path] | None, typer.Option(help="Folder of an LA's open-data CSVs to publish (repeatable).")] = None,
 ) -> None:
-    """Stage 5: build the website (index, listings, search, open data) from rendered reports."""
-    from keystage.publish.site import build_site
+    """Stage 5: build the website (index, listings, search, open data) from rendered reports; every EES file must
+    pass the open data standard's checks first."""
+    from keystage.publish.site import build_site, check_open_data
 
     with _clear_errors():
+        check_open_data(reports, data or [])
         index = build_site(reports, site, data or [])
     typer.echo(f"published {len(reports)} reports: {index}")
 

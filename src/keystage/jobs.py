@@ -56,11 +56,11 @@ def render_job(notebook: str, manifest: str, engine: Engine, log: str, data_dir:
         say(f"rendered {report.slug} with {report.engine}: {report.html}, {report.pdf}, {report.docx}")
 
 
-def downloads_job(measures: str, la_code: int, standards: str, out: str, log: str) -> None:
-    """Write one LA's measures as EES open-data files."""
+def downloads_job(measures: str, la_code: int, standards: str, out: str, log: str, canonical: str | None = None) -> None:
+    """Write one LA's measures (with its schools' published statuses from `canonical`) as EES open-data files."""
     from keystage.downloads import la_downloads
     from keystage.standards import load_standards
 
     with job_log(log) as say:
-        written = la_downloads(measures, la_code, load_standards(standards), out)
+        written = la_downloads(measures, la_code, load_standards(standards), out, canonical)
         say(f"wrote {len(written)} files to {out}")

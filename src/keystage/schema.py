@@ -127,6 +127,7 @@ class Establishments(_Model):
     number_on_roll: Series[pd.Int64Dtype] = pa.Field(nullable=True)
     admin_district: Series[str] = pa.Field(nullable=True)
     region: Series[str] = pa.Field(nullable=True)
+    gss_la_code: Series[str] = pa.Field(nullable=True)
     postcode: Series[str] = pa.Field(nullable=True)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from keystage.measures.compute import WRITE_ORDER, compute_all, write_measures
+from keystage.opendata import school_identities
 from keystage.standards import Standards, load_standards
 from keystage.units import build_units
 
@@ -21,14 +22,15 @@ def read_canonical(canonical_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def school_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per school (its latest KS2 identity) with its LA's name where the LA code list gives it."""
+    """One row per school (its latest KS2 identity) with its LA's name where the LA code list gives it, and the
+    LAESTAB, region and GSS LA code its open data needs (see keystage.opendata.school_identities)."""
     years = tables["school_years"].sort_values(["urn", "year"])
-    schools = years.drop_duplicates("urn", keep="last")[["urn", "la_code", "name"]]
+    schools = years.drop_duplicates("urn", keep="last")[["urn", "la_code", "name", "estab"]]
     codes = tables.get("la_codes")
     if codes is not None:
         schools = schools.merge(codes[["la_code", "la_name"]], on="la_code", how="left")
         schools["la_name"] = schools["la_name"].fillna("LA " + schools["la_code"].astype(str))
-    return schools.reset_index(drop=True)
+    return school_identities(schools, tables.get("establishments")).drop(columns="estab").reset_index(drop=True)
 
 
 def units_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

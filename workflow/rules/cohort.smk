@@ -64,6 +64,7 @@ rule narrate_cohort:
     input:
         notebook="analysis/cohort_report.py",
         tables=rules.cohort_tables.output,
+        measures=f"{CWORK}/measures",  # the schools' LAESTAB and the LA's codes for the open data
         standards=config["standards"],
         cover=lambda w: [str(p) for p in [REPORTS_DIR / w.la / "report.yaml"] if p.is_file()],
     output:
@@ -81,6 +82,7 @@ rule narrate_cohort_pages:
     input:
         notebook="analysis/cohort_report.py",
         tables=rules.cohort_tables.output,
+        measures=f"{CWORK}/measures",  # the schools' LAESTAB and the LA's codes for the open data
         standards=config["standards"],
     output:
         driver=f"{CWORK}/notebooks/{{la}}/cohort/pages.ipynb",

@@ -29,6 +29,7 @@ ESTABLISHMENT_FIELDS = {
     "number_on_roll": Field("NumberOfPupils", "int", required=False, drop=False),
     "admin_district": Field("DistrictAdministrative (name)", required=False),
     "region": Field("GOR (name)", required=False),
+    "gss_la_code": Field("GSSLACode (name)", required=False),
     "postcode": Field("Postcode", required=False),
 }
 DESCRIPTIONS = ["name", "type", "type_group", "status", "phase"]  # never missing in GIAS; a blank one reads as ""

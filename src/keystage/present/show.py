@@ -15,13 +15,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from keystage.downloads import attainment_column, eligible
 from keystage.errors import InputError
 from keystage.narrate import report_metadata
-from keystage.opendata import ees_frame, ees_meta, write_ees
+from keystage.opendata import (
+    ANCILLARY_PREFIX,
+    Indicator,
+    ees_frame,
+    ees_meta,
+    filter_defaults,
+    la_geography,
+    planning_area_code,
+    snake,
+    write_ees,
+)
 from keystage.present.sections import Block, Context, Figure, Table, Text, report_meta
 from keystage.present.tables import Numbering
 from keystage.present.unit import load_unit
-from keystage.reportconfig import load_report_config, slug
+from keystage.reportconfig import load_report_config
 from keystage.standards import load_standards
 from keystage.units import la_name
 
@@ -32,35 +43,55 @@ def la_name_of(work_dir: str | Path, la_code: int) -> str:
     return la_name(schools, int(la_code))
 
 
+ANCILLARY_TABLES = ("provenance", "rejects")  # records of the inputs, published beside the data, not statistics
+ERAS = ("expected", "levels_em", "levels_rwm")
+COMPARATORS = ("_diff_national", "_national", "_region", "_sn_mean")
+
+
+def dfe_column(name: str, era: str, headline: bool) -> str:
+    """A table column by DfE's EES name where DfE publishes the same indicator ("read" -> pt_read_met_expected_standard,
+    "headline_national" -> pt_rwm_met_expected_standard_national; a headline table's pupils -> t_rwm_eligible_pupils),
+    otherwise the column's own name in snake_case."""
+    if name == "pupils" and headline:
+        return eligible("rwm").name
+    base, suffix = next(((name[: -len(c)], c) for c in COMPARATORS if name.endswith(c)), (name, ""))
+    try:
+        return attainment_column(base, era)[3].name + suffix
+    except KeyError:
+        return snake(name)
+
+
 def ees_table(table: Table, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A table's tidy data as an EES data file and its meta file, at the unit's geographic level."""
+    """A table's tidy data as an EES data file and its meta file, at the unit's geographic level: the LA, or a
+    district as a planning area (the standard's level for an LA's own groups of schools)."""
     unit = ctx.unit
-    if unit.kind == "la":
-        level = "Local authority"
-        geography = {
-            "region_name": unit.region_name,
-            "old_la_code": str(unit.la_code),
-            "new_la_code": "",
-            "la_name": unit.la_name,
-        }
-    else:
-        level = "Local authority district"
-        geography = {
-            "old_la_code": str(unit.la_code),
-            "la_name": unit.la_name,
-            "lad_code": slug(unit.unit_id),
-            "lad_name": unit.unit_name,
-        }
-    frame = table.data.copy()
+    geography = la_geography(unit.schools, unit.la_code)
+    level = "Local authority"
+    if unit.kind != "la":
+        level = "Planning area"
+        geography |= {"planning_area_code": planning_area_code(unit.la_code, unit.unit_id), "planning_area_name": unit.unit_name}
+    era = next((e for e in ERAS if table.key.endswith(e)), "expected")
+    names: dict[str, str] = {}
+    for i in table.indicators:  # a DfE name two columns would share (a subject shown twice) stays the table's own
+        name = dfe_column(i.name, era, "headline" in table.data.columns)
+        names[i.name] = snake(i.name) if name in names.values() or name in table.data.columns else name
+    indicators = [Indicator(names[i.name], i.label, i.unit, i.dp) for i in table.indicators]
+    frame = table.data.rename(columns=names)
     symbol = ctx.standards.disclosure.symbol
     status = pd.DataFrame(index=frame.index)
-    for indicator in table.indicators:
+    for indicator in indicators:
         raw = frame[indicator.name].astype(object)
         hidden = raw.eq(symbol)
         status[indicator.name] = hidden.map({True: symbol, False: ""})
         frame[indicator.name] = pd.to_numeric(raw.where(~hidden), errors="coerce")
-    data = ees_frame(frame, level, geography, list(table.filters), table.indicators, status)
-    return data, ees_meta(table.filters, table.indicators)
+    filters = {f: label for f, label in table.filters.items() if frame[f].nunique() > 1}  # one item distinguishes nothing
+    data = ees_frame(frame, level, geography, list(filters), indicators, status)
+    return data, ees_meta(filters, indicators, filter_defaults(frame, list(filters)))
+
+
+def ancillary_table(table: Table) -> pd.DataFrame:
+    """A record table (provenance, rejects) as a plain CSV with snake_case headers: documented, not EES statistics."""
+    return table.data.drop(columns="year", errors="ignore").rename(columns=snake)
 
 
 @dataclass
@@ -87,10 +118,24 @@ class Presenter:
                 display({"image/png": base64.b64encode(block.png).decode("ascii")}, raw=True, metadata=meta)
 
     def write(self, table: Table) -> None:
-        """Write the table's EES CSV and .meta.csv and list it among the downloads."""
+        """Write the table's EES CSV and .meta.csv and list it among the downloads; a record table (provenance,
+        rejects) and a district's tables are ancillary files."""
+        label = f"Table {table.number}: {table.caption}"
+        if table.key in ANCILLARY_TABLES:
+            path = self.downloads_dir / f"{ANCILLARY_PREFIX}{table.key}.csv"
+            ancillary_table(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            self.downloads.append({"label": f"{label} (ancillary file: a record of the inputs, not statistics)",
+                                   "path": path.name})
+            return
+        if self.ctx.unit.kind != "la":  # a district's rows alone: EES's table tool ignores planning areas, so ancillary
+            data, meta = ees_table(table, self.ctx)
+            data_path, _ = write_ees(data, meta, self.downloads_dir / f"{ANCILLARY_PREFIX}table-{table.number}-{table.key}")
+            self.downloads.append({"label": f"{label} (ancillary file: the district's rows, in the EES layout)",
+                                   "path": data_path.name})
+            return
         data, meta = ees_table(table, self.ctx)
         data_path, _ = write_ees(data, meta, self.downloads_dir / f"table-{table.number}-{table.key}")
-        self.downloads.append({"label": f"Table {table.number}: {table.caption}", "path": data_path.name})
+        self.downloads.append({"label": label, "path": data_path.name})
 
     def publish(self) -> None:
         """Publish the report metadata (cover, titles, downloads) for the renderers."""

@@ -20,6 +20,7 @@ from string import Template
 from typing import Any
 
 from keystage import __version__
+from keystage.eesvalidate import check_folder, check_pair, is_ancillary
 from keystage.render.cover import report_epoch
 from keystage.render.engine import RenderedReport
 from keystage.render.pandoc import SITE_TITLE, TEMPLATES
@@ -77,20 +78,69 @@ def build_site(reports: Iterable[RenderedReport | Path], site_dir: Path, data_di
     return site_dir / "index.html"
 
 
+DATA_FILES = {  # file name before the level suffix -> what it holds
+    "ks2_attainment": "Key stage 2 attainment: % of pupils meeting the expected (and higher) standard in reading, "
+                      "writing, maths and GPS, with the eligible pupils and schools, for all pupils and by disadvantage "
+                      "(England's figures as national rows in the LA file). Columns carry DfE's own names "
+                      "(pt_rwm_met_expected_standard, t_rwm_eligible_pupils...).",
+    "floor_standard": "Schools assessed against the floor standard, below it on attainment, lifted by progress, and below it.",
+    "distribution": "How many schools reach the headline threshold, and the mean change on the previous year.",
+    "disadvantage_gap": "Disadvantaged and other pupils meeting the headline measure, the gap between them and England's gap.",
+}
+DATA_LEVELS = {  # level suffix -> how the rows are laid out
+    "la": "the local authority and its own districts (at the standard's planning-area level)",
+    "school": "each school (URN and LAESTAB); DfE's suppressed results shown as c",
+}
+DATA_NOTE = (
+    "<p>Every file follows DfE's open data standard for Explore Education Statistics and passes its checks: tidy UTF-8 "
+    "CSV with the time and geography columns filled (country, region code and name, old and new LA codes, LA name; "
+    "for schools the URN, LAESTAB and name), one row per area, year and filter item, and a metadata file "
+    "(<code>.meta.csv</code>) beside each that names every filter and indicator with its unit and decimal places. "
+    "School-level rows are in their own files. Symbols: <code>c</code> suppressed (fewer pupils than the minimum "
+    "group, or suppressed by DfE), <code>x</code> not available, <code>z</code> not applicable (a measure of "
+    "another assessment era), <code>low</code> rounds to zero; a real 0 is always shown as 0.</p>\n"
+    "<p>Each report's tables are also offered on its page as EES files with their metadata. The provenance "
+    "(input files and their SHA-256) and rejects (values set aside) files there are ancillary files: records of "
+    "the inputs, named <code>ancillary-*.csv</code>, not statistics; so are a district report's tables, which hold "
+    "the district's rows alone (EES's table tool does not show a file of planning areas only).</p>"
+)
+
+
+def describe_data_file(path: Path) -> str:
+    """What one open-data file holds, from its name: its table and its level."""
+    for name, text in DATA_FILES.items():
+        level = path.stem.removeprefix(f"{name}_")
+        if path.stem.startswith(f"{name}_") and level in DATA_LEVELS:
+            return f"{text} Rows: {DATA_LEVELS[level]}."
+    return "Open data in the EES format."
+
+
 def publish_data(data_dirs: list[Path], target: Path) -> str:
-    """Copy each LA's EES CSV files (and their .meta.csv) to data/<la>/ and return the listing's HTML body."""
+    """Copy each LA's EES CSV files (and their .meta.csv) to data/<la>/ and return the data page's HTML body:
+    each file with what it holds and links to it and its metadata."""
     shutil.rmtree(target, ignore_errors=True)
     sections = []
     for folder in sorted(data_dirs, key=lambda p: p.name):
         shutil.copytree(folder, target / folder.name)
         base = f"data/{html.escape(folder.name)}"
-        items = [f'<li><a href="{base}/{html.escape(f.name)}">{html.escape(f.stem.replace("_", " ").capitalize())}</a>'
-                 f' (<a href="{base}/{html.escape(f.stem)}.meta.csv">metadata</a>)</li>'
+        items = [f'<li><a href="{base}/{html.escape(f.name)}">{html.escape(f.name)}</a>'
+                 f' (<a href="{base}/{html.escape(f.stem)}.meta.csv">metadata</a>): {html.escape(describe_data_file(f))}</li>'
                  for f in sorted(folder.glob("*.csv")) if not f.name.endswith(".meta.csv")]
         sections.append(f"<h2>LA {html.escape(folder.name)}</h2>\n<ul>\n" + "\n".join(items) + "\n</ul>")
-    note = ("<p>Files follow the Explore Education Statistics open data standard: tidy UTF-8 CSV, one row per "
-            "area and year, with a metadata file beside each. Symbols: c suppressed, x not available, z not applicable.</p>")
-    return note + "\n".join(sections)
+    return DATA_NOTE + "\n".join(sections)
+
+
+def check_open_data(reports: Iterable[RenderedReport | Path], data_dirs: Iterable[Path]) -> int:
+    """Check every EES file the site would publish (the LAs' open data and each report's table downloads) against
+    the open data standard; the first failing file stops with an InputError. Returns the files checked."""
+    checked = sum(check_folder(folder) for folder in data_dirs)
+    for report in reports:
+        report = report if isinstance(report, RenderedReport) else RenderedReport.from_manifest(report)
+        for _, path in report.downloads:
+            if not is_ancillary(path):
+                check_pair(path)
+                checked += 1
+    return checked
 
 
 def latest_first(reports: list[RenderedReport]) -> list[RenderedReport]:

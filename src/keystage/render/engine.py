@@ -110,7 +110,7 @@ def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_di
 
 
 def copy_downloads(meta: dict[str, Any], nb_path: Path, data_dir: Path, dest: Path) -> tuple[tuple[str, Path], ...]:
-    """Copy each CSV the report offers for download into `dest`; a missing file stops with an InputError."""
+    """Copy each CSV the report offers for download (with its .meta.csv) into `dest`; a missing file stops with an InputError."""
     copied = []
     for i, item in enumerate(meta.get("downloads") or []):
         src = data_dir / str(item.get("path", ""))
@@ -118,6 +118,9 @@ def copy_downloads(meta: dict[str, Any], nb_path: Path, data_dir: Path, dest: Pa
             raise InputError(nb_path, None, f"metadata.keystage.downloads[{i}].path", f"an existing CSV file ({src})")
         dest.mkdir(parents=True, exist_ok=True)
         copied.append((str(item.get("label") or src.name), Path(shutil.copyfile(src, dest / src.name))))
+        meta = src.with_name(f"{src.stem}.meta.csv")  # an EES data file's metadata travels with it
+        if meta.is_file():
+            shutil.copyfile(meta, dest / meta.name)
     return tuple(copied)
 
 

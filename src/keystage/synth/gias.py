@@ -253,6 +253,7 @@ def gias_rows(frame: pd.DataFrame, links: pd.DataFrame) -> list[list[str]]:
         "Postcode": _postcodes(frame),
         "GOR (name)": frame["region"],
         "DistrictAdministrative (name)": frame["district"],
+        "GSSLACode (name)": "E06000" + frame["la_code"].astype(str),  # fictional LAs, codes of the GSS form
         "Country (name)": "",
         "LastChangedDate": _date(EXTRACT_DATE),
     }
