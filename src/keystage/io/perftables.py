@@ -25,6 +25,7 @@ from keystage.io.cells import ABSENT, INVALID, PRESENT, SUPPRESSION_CODES, parse
 from keystage.io.columns import layout_for_year
 from keystage.io.csvfile import LINE
 from keystage.io.fastcsv import read_columns, read_header
+from keystage.schema import value_problems
 
 STATUSES = sorted({PRESENT, ABSENT, INVALID, *SUPPRESSION_CODES.values()})
 NO_RECORD = ("blank", ABSENT)  # statuses that mean "this row has no figure here at all"
@@ -184,6 +185,27 @@ def check_unique(units: pd.DataFrame, spec: TableSpec, path: Path) -> None:
         )
 
 
+def check_aggregates(units: pd.DataFrame, spec: TableSpec, path: Path, last_line: int) -> None:
+    """Stop when the LA row of an LA with schools, or every England row, is missing: DfE's files end with them,
+    so a file without them was cut short (or filtered), and its LA's figures could not be checked."""
+    kinds = pd.Series(spec.kinds()).take(units["kind"].to_numpy()).to_numpy()
+    school_las = set(units.loc[kinds == SCHOOL, "la_code"].dropna().astype(int))
+    la_rows = set(units.loc[kinds == "la", "la_code"].dropna().astype(int))
+    england = {code for code, level in spec.aggregate_levels.items() if level.startswith("england")}
+    lost = [f"the LA row (RECTYPE {_rectype(spec, 'la')}) of LA {la}" for la in sorted(school_las - la_rows)]
+    if not set(units["rectype"].dropna().astype(int)) & england:
+        lost.append(f"an England row (RECTYPE {' or '.join(map(str, sorted(england)))})")
+    if lost:
+        raise InputError(
+            path, last_line, "RECTYPE", f"missing {' and '.join(lost)} after line {last_line}; the file may be truncated"
+        )
+
+
+def _rectype(spec: TableSpec, level: str) -> int:
+    """The RECTYPE of an aggregate level in this key stage's files."""
+    return next(code for code, name in spec.aggregate_levels.items() if name == level)
+
+
 def parse_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values (float) and status codes (positions in STATUSES) of an array of cell text, as parse_numbers
     gives them; each distinct text is parsed once, as files repeat values a lot."""
@@ -199,13 +221,16 @@ def melt_file(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per unit, year and measure of `blocks`: `unit` (position in `units`), year, measure (code in
     spec.measures()), value, status (code in STATUSES); and the (unit, year) pairs those rows cover.
-    Invalid cells go to `rejects`. In an earlier year's block, units whose cells are all blank or absent
-    are left out: the file has no record of them that year (e.g. a school that opened since).
+    Invalid cells, and values outside their measure's rule (schema.value_rule), go to `rejects` and are kept
+    as missing. In an earlier year's block, units whose cells are all blank or absent are left out: the file
+    has no record of them that year (e.g. a school that opened since).
     """
     columns = [c for block in blocks for c in block.columns]
     cells = frame[columns].to_numpy(dtype=object)[units["row"].to_numpy()]
     values, status = parse_cells(cells)
-    invalid = status == STATUSES.index(INVALID)
+    reasons = np.where(status == STATUSES.index(INVALID), INVALID_CELL, "")
+    reasons = np.where(reasons == "", value_problems(values, np.array([m for b in blocks for m in b.measures])), reasons)
+    invalid = reasons != ""
     if invalid.any():
         at_unit, at_col = np.nonzero(invalid)
         found = {
@@ -213,7 +238,8 @@ def melt_file(
             "column": np.asarray(columns, dtype=object)[at_col],
             "value": cells[invalid],
         }
-        rejects.add_frame(pd.DataFrame({"file": source, **found, "reason": INVALID_CELL}))
+        rejects.add_frame(pd.DataFrame({"file": source, **found, "reason": reasons[invalid]}))
+        values[invalid], status[invalid] = np.nan, STATUSES.index(INVALID)
     no_record = np.isin(status, [STATUSES.index(s) for s in NO_RECORD])
     measure_codes = {m: i for i, m in enumerate(spec.measures())}
     parts, covered, start = [], [], 0
@@ -260,7 +286,10 @@ def read_file(path: Path, blocks: list[Block], spec: TableSpec, rejects: Rejects
     for block in blocks:
         for measure, column in block.missing:
             rejects.add(source, 1, column, None, f"column not in file: measure {measure} not published for {block.year}")
+    if frame.empty:
+        raise InputError(path, 2, None, "the file has a header line but no rows; expected schools and the LA and England rows")
     units = unit_rows(frame, spec, path, rejects)
+    check_aggregates(units, spec, path, int(frame[LINE].iloc[-1]))
     long, covered = melt_file(frame, units, blocks, spec, source, rejects)
     schools = school_rows(frame, units, covered, spec)
     at = long.pop("unit").to_numpy()
