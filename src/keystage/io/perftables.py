@@ -98,6 +98,29 @@ def year_layouts(year: int, spec: TableSpec) -> list[tuple[int, dict[str, str]]]
     return layouts
 
 
+def check_file_year(path: Path, year: int, header: set[str], spec: TableSpec) -> None:
+    """Stop when the earlier-year columns a file repeats (`*_18` in a 2019 file) say it is another year's file:
+    a column of its own year or later, or none of the year before it (the latest of ks2.yaml's years before)."""
+    prior = spec.column_map.get("prior_year")
+    if not prior:
+        return
+    base = [c.upper() for m, c in spec.column_map["layouts"][prior["layout"]].items() if m in prior["measures"]]
+    found = {
+        other: column
+        for other in spec.column_map["years"]
+        for column in [prior["pattern"].format(column=b, yy=other % 100).upper() for b in base]
+        if column in header
+    }
+    earlier = [other for other in spec.column_map["years"] if other < year]
+    expected = max(earlier) if earlier else None
+    wrong = [other for other in found if other >= year] or ([max(found)] if found and max(found) != expected else [])
+    if wrong:
+        raise InputError(
+            path, 1, found[wrong[0]], f"a column of {wrong[0]}'s results, so this is not the {year} file "
+            f"(a {year} file repeats {expected}'s); check the year in its name"
+        )
+
+
 def make_block(year: int, layout: dict[str, str], present: set[str]) -> Block:
     """The part of `layout` found among the `present` columns, remembering what is missing."""
     found = {m: c for m, c in layout.items() if c in present}
@@ -178,8 +201,8 @@ def check_unique(units: pd.DataFrame, spec: TableSpec, path: Path) -> None:
     if len(repeated):
         first = repeated.iloc[0]
         lines = repeated.loc[repeated[keys].eq(first[keys]).all(axis=1), "line"].tolist()
-        kind = spec.kinds()[first["kind"]]
-        what, column = (f"URN {first['urn']}", "URN") if kind == SCHOOL else (f"the {kind} row", "RECTYPE")
+        kind = spec.kinds()[int(first["kind"])]
+        what, column = (f"URN {int(first['urn'])}", "URN") if kind == SCHOOL else (f"the {kind} row", "RECTYPE")
         raise InputError(
             path, lines[1], column, f"{what} appears twice in one file (lines {lines[0]} and {lines[1]}); expected one row each"
         )
@@ -318,7 +341,10 @@ def read_files(paths: list[Path], spec: TableSpec, rejects: Rejects) -> PerfFram
                 f"a second file for test year {year} (the first is {by_year[year].name}); expected one file per year",
             )
         by_year[year] = path
-    plan = plan_blocks({year: read_header(path) for year, path in by_year.items()}, spec)
+    headers = {year: read_header(path) for year, path in by_year.items()}
+    for year, header in headers.items():
+        check_file_year(by_year[year], year, header, spec)
+    plan = plan_blocks(headers, spec)
     read = [read_file(by_year[year], plan[year], spec, rejects) for year in sorted(by_year)]
     school_years = pd.concat([schools for schools, _ in read], ignore_index=True)
     long = pd.concat([figures.assign(source=i) for i, (_, figures) in enumerate(read)], ignore_index=True)
