@@ -105,12 +105,11 @@ def check_file_year(path: Path, year: int, header: set[str], spec: TableSpec) ->
     if not prior:
         return
     base = [c.upper() for m, c in spec.column_map["layouts"][prior["layout"]].items() if m in prior["measures"]]
-    found = {
-        other: column
-        for other in spec.column_map["years"]
-        for column in [prior["pattern"].format(column=b, yy=other % 100).upper() for b in base]
-        if column in header
-    }
+    found: dict[int, str] = {}  # year -> the first mapped column of that year in the file
+    for other in spec.column_map["years"]:
+        for column in (prior["pattern"].format(column=b, yy=other % 100).upper() for b in base):
+            if column in header:
+                found.setdefault(other, column)
     earlier = [other for other in spec.column_map["years"] if other < year]
     expected = max(earlier) if earlier else None
     wrong = [other for other in found if other >= year] or ([max(found)] if found and max(found) != expected else [])
