@@ -11,7 +11,7 @@ import pytest
 
 from keystage.present import sections
 from keystage.present.sections import Context, Figure, Table, Text
-from keystage.present.unit import PUBLISHED, UnitData, report_years, with_published
+from keystage.present.unit import PUBLISHED, UnitData, cases_without_results, report_years, with_published
 from keystage.reportconfig import default_config
 from keystage.standards import load_standards
 
@@ -322,3 +322,26 @@ def test_report_years(first: int | None, last: int | None, expected: list[int]) 
     # defaults: the last year with data, and the four test years up to it (2020 and 2021 had no tests)
     available = [2015, 2016, 2017, 2019, 2018, 2022, 2023, 2019, 2030]  # 2030 is not a configured year
     assert report_years(available, STANDARDS, first, last) == expected
+
+
+def test_a_case_study_of_a_school_without_results_is_kept_and_explained(tmp_path: Path) -> None:
+    (tmp_path / "measures").mkdir()
+    (tmp_path / "canonical").mkdir()
+    pd.DataFrame({"case_id": ["CS1"], "title": ["Alpha"], "year": [2024]}).to_parquet(tmp_path / "measures" / "case_studies.parquet")
+    listing = pd.DataFrame({"case_id": ["CS1", "CS2", "CS2"], "title": ["Alpha", "Beta federation", "Beta federation"],
+                            "urn": [100001, 100003, 100002]})
+    listing.to_parquet(tmp_path / "canonical" / "case_studies.parquet")
+    without = cases_without_results(tmp_path / "measures", tmp_path / "canonical", "la")
+    assert without.values.tolist() == [["CS2", "Beta federation", "100002, 100003"]]
+    assert cases_without_results(tmp_path / "measures", tmp_path / "canonical", "district").empty
+    unit = expected_era_unit()
+    unit.tables["cases_without_results"] = without
+    (tmp_path / "narrative").mkdir()
+    (tmp_path / "narrative" / "case-CS2.md").write_text("The federation opened in 2024.\n", encoding="utf-8")
+    text = [b.markdown for b in sections.case_studies(context(unit, tmp_path)) if isinstance(b, Text)]
+    assert text[1:] == [
+        "The 1 case study below follows named schools through the years of this report.",
+        "### Beta federation",
+        "No Key Stage 2 results were found for URN 100002, 100003 in the data read, so this case study has no table.",
+        "The federation opened in 2024.",
+    ]
