@@ -83,7 +83,7 @@ def error_of(call: Callable[[], object]) -> str:
     """The one message an InputError gives, with the folder part of the path left off."""
     with pytest.raises(InputError) as err:
         call()
-    return f"{Path(err.value.file).name}{str(err.value)[len(err.value.file):]}"
+    return f"{Path(err.value.file).name}{str(err.value)[len(err.value.file) :]}"
 
 
 def ks2(path: Path, rejects: Rejects) -> object:
@@ -121,21 +121,33 @@ def test_demo_ks2_value_breaking_its_rule_is_rejected(demo: Path, tmp_path: Path
 def test_real_hampshire_file_with_one_101_percent(dfe: Path, tmp_path: Path) -> None:
     path = edited(dfe / "ks2/2019_850_ks2final.csv", tmp_path / "2019_850_ks2final.csv", 2, "PTRWM_EXP", "101%")
     assert only_reject(rejects_of(lambda r: ks2(path, r)), "expected a percentage") == (
-        "2019_850_ks2final.csv", 2, "PTRWM_EXP", "101%", schema.PERCENT.expected
+        "2019_850_ks2final.csv",
+        2,
+        "PTRWM_EXP",
+        "101%",
+        schema.PERCENT.expected,
     )
 
 
 def test_real_hampshire_file_with_a_decimal_comma(dfe: Path, tmp_path: Path) -> None:
     path = edited(dfe / "ks2/2019_850_ks2final.csv", tmp_path / "2019_850_ks2final.csv", 3, "PTREAD_EXP", "64,5%")
     assert only_reject(rejects_of(lambda r: ks2(path, r)), "not a number") == (
-        "2019_850_ks2final.csv", 3, "PTREAD_EXP", "64,5%", INVALID_CELL
+        "2019_850_ks2final.csv",
+        3,
+        "PTREAD_EXP",
+        "64,5%",
+        INVALID_CELL,
     )
 
 
 @pytest.mark.parametrize(
     ("column", "text", "reason"),
-    [("ATT8SCR", "95.5", schema.ATTAINMENT8.expected), ("P8MEA", "-12", schema.PROGRESS8.expected),
-     ("PTL2BASICS_94", "101%", schema.PERCENT.expected), ("TPUP", "-1", schema.COUNT.expected)],
+    [
+        ("ATT8SCR", "95.5", schema.ATTAINMENT8.expected),
+        ("P8MEA", "-12", schema.PROGRESS8.expected),
+        ("PTL2BASICS_94", "101%", schema.PERCENT.expected),
+        ("TPUP", "-1", schema.COUNT.expected),
+    ],
 )
 def test_demo_ks4_value_breaking_its_rule_is_rejected(demo: Path, tmp_path: Path, column: str, text: str, reason: str) -> None:
     path = edited(demo / "ks4/2022_701_ks4final.csv", tmp_path / "2022_701_ks4final.csv", 2, column, text)
@@ -236,10 +248,14 @@ def test_real_hampshire_2018_file_named_2019(dfe: Path, tmp_path: Path) -> None:
     ("encode", "message"),
     [
         (lambda text: text.encode("utf-16"), "line 1: file is UTF-16 encoded; expected utf-8"),
-        (lambda text: text.encode("utf-16-le"),
-         "line 1: file holds NUL bytes, as UTF-16 without a byte-order mark does; expected utf-8"),
-        (lambda text: text.replace("Lyndstead", "Lyndst\u00e9ad").encode("cp1252"),
-         "line 2: byte 0xe9 is not valid utf-8; expected a utf-8 file"),
+        (
+            lambda text: text.encode("utf-16-le"),
+            "line 1: file holds NUL bytes, as UTF-16 without a byte-order mark does; expected utf-8",
+        ),
+        (
+            lambda text: text.replace("Lyndstead", "Lyndst\u00e9ad").encode("cp1252"),
+            "line 2: byte 0xe9 is not valid utf-8; expected a utf-8 file",
+        ),
     ],
 )
 def test_demo_ks2_in_another_encoding(demo: Path, tmp_path: Path, encode: Callable[[str], bytes], message: str) -> None:
@@ -313,8 +329,14 @@ def test_la_record_value_breaking_its_rule_is_rejected(
 @pytest.mark.parametrize(
     ("encode", "message"),
     [
-        (lambda text: (text + "111111,Br\u00fchl\n").encode("cp1252"), "line {n}: byte 0xfc is not valid utf-8; expected a utf-8 file"),
-        (lambda text: text.encode("utf-16-le"), "line 1: file holds NUL bytes, as UTF-16 without a byte-order mark does; expected utf-8"),
+        (
+            lambda text: (text + "111111,Br\u00fchl\n").encode("cp1252"),
+            "line {n}: byte 0xfc is not valid utf-8; expected a utf-8 file",
+        ),
+        (
+            lambda text: text.encode("utf-16-le"),
+            "line 1: file holds NUL bytes, as UTF-16 without a byte-order mark does; expected utf-8",
+        ),
     ],
 )
 def test_districts_in_another_encoding(demo: Path, tmp_path: Path, encode: Callable[[str], bytes], message: str) -> None:
@@ -376,13 +398,19 @@ def test_report_yaml_without_a_required_field(tmp_path: Path) -> None:
     reports = reports_copy(tmp_path)
     path = reports / "701" / "report.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("council: Wessex County Council\n", ""), encoding="utf-8")
-    assert error_of(lambda: check_report_folder(reports, 701)) == "report.yaml, column council: report.yaml needs a value for council"
+    assert (
+        error_of(lambda: check_report_folder(reports, 701))
+        == "report.yaml, column council: report.yaml needs a value for council"
+    )
 
 
 def test_narrative_in_cp1252(tmp_path: Path) -> None:
     reports = reports_copy(tmp_path)
     (reports / "701" / "narrative" / "purpose.md").write_bytes("First line.\nCaf\u00e9 results.\n".encode("cp1252"))
-    assert error_of(lambda: check_report_folder(reports, 701)) == "purpose.md, line 2: byte 0xe9 is not valid UTF-8; expected a UTF-8 file"
+    assert (
+        error_of(lambda: check_report_folder(reports, 701))
+        == "purpose.md, line 2: byte 0xe9 is not valid UTF-8; expected a UTF-8 file"
+    )
 
 
 # --- the command line: one message, exit 2, a traceback only with --debug -----------------------------------------
@@ -416,7 +444,9 @@ def test_validate_an_unknown_la(small_data: Path) -> None:
     )
 
 
-def test_build_with_an_unknown_la_stops_before_any_work(small_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_with_an_unknown_la_stops_before_any_work(
+    small_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO)
     line = one_message(build_args(small_data, tmp_path, "--la", "702"))
     assert line == f"error: {small_data / 'ks2'}: no schools of LA 702 in the KS2 files; they hold LA 701"
@@ -431,7 +461,9 @@ def test_build_with_a_malformed_report_yaml(small_data: Path, tmp_path: Path, mo
     assert line.startswith(f"error: {reports / '701' / 'report.yaml'}, line 2: not valid YAML (mapping values are not allowed")
 
 
-def test_build_with_a_cp1252_districts_file(demo: Path, small_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_with_a_cp1252_districts_file(
+    demo: Path, small_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Once read while the Snakefile was parsed (a traceback); now found by the validation every build runs first.
     monkeypatch.chdir(REPO)
     (small_data / "la").mkdir()

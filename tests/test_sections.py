@@ -327,7 +327,8 @@ def test_report_years(first: int | None, last: int | None, expected: list[int]) 
 def test_a_case_study_of_a_school_without_results_is_kept_and_explained(tmp_path: Path) -> None:
     (tmp_path / "measures").mkdir()
     (tmp_path / "canonical").mkdir()
-    pd.DataFrame({"case_id": ["CS1"], "title": ["Alpha"], "year": [2024]}).to_parquet(tmp_path / "measures" / "case_studies.parquet")
+    cases = pd.DataFrame({"case_id": ["CS1"], "title": ["Alpha"], "year": [2024]})
+    cases.to_parquet(tmp_path / "measures" / "case_studies.parquet")
     listing = pd.DataFrame({"case_id": ["CS1", "CS2", "CS2"], "title": ["Alpha", "Beta federation", "Beta federation"],
                             "urn": [100001, 100003, 100002]})
     listing.to_parquet(tmp_path / "canonical" / "case_studies.parquet")

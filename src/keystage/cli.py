@@ -204,7 +204,7 @@ def build(
 def validate(
     data_dir: Annotated[Path, typer.Option(help="Folder of input files laid out like DfE's downloads.")] = Path("data/demo"),
     standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
-    la: Annotated[list[int] | None, typer.Option(help="LA code a build would report on (repeatable; default: every LA of the data).")] = None,
+    la: Annotated[list[int] | None, typer.Option(help="LA code a build would report on (repeatable; default: all).")] = None,
     reports_dir: Annotated[Path, typer.Option(help="Report metadata and narrative of each LA.")] = Path("config/reports"),
 ) -> None:
     """Check everything a build reads without building: data files, standards, report.yaml and narrative of each LA."""

@@ -37,16 +37,19 @@ class ValueRule:
 
 PERCENT = ValueRule(0, 100, "expected a percentage from 0 to 100", percent=True)
 COUNT = ValueRule(0, np.inf, "expected a whole number of pupils, 0 or more", whole=True)
-# A KS2 progress score is a mean difference of scaled scores, which run from 80 to 120.
+# A KS2 progress score is a mean difference of scaled scores, which run from 80 to 120 (STA, "Scaled scores at key
+# stage 2", gov.uk/guidance/scaled-scores-at-key-stage-2, each year 2016 to 2025), so it lies within -40 to 40.
 KS2_PROGRESS = ValueRule(-40, 40, "expected a progress score from -40 to 40 (scaled scores run 80 to 120)")
-# Attainment 8 counts 8 subjects, English and maths twice, at up to grade 9; Progress 8 is a tenth of its difference.
+# Attainment 8 counts 8 subjects, English and maths twice, at up to grade 9; a pupil's Progress 8 is a tenth of the
+# difference from their estimated Attainment 8 (DfE, "Secondary accountability measures: guide", DFE-00278-2017, and
+# the editions for 2018 to 2024).
 ATTAINMENT8 = ValueRule(0, 90, "expected an Attainment 8 score from 0 to 90")
 PROGRESS8 = ValueRule(-9, 9, "expected a Progress 8 score from -9 to 9")
 FRACTION = "looks like a fraction where a percentage belongs; expected a percentage from 0 to 100"
 
 
 def value_rule(measure: str) -> ValueRule:
-    """The rule of a canonical measure: counts (eligible, *_count), progress and KS4 scores; every other measure is a percentage."""
+    """The rule of a canonical measure: counts (eligible, *_count), progress and KS4 scores; any other is a percentage."""
     if measure == "eligible" or measure.endswith("_count"):
         return COUNT
     if "_prog" in measure:

@@ -57,7 +57,9 @@ def check_output(folder: str | Path) -> None:
         probe.write_bytes(b"\0" * 65536)
         probe.unlink()
     except OSError as err:
-        raise InputError(folder, None, None, f"cannot write here ({err.strerror}); expected a writable folder with free space") from None
+        raise InputError(
+            folder, None, None, f"cannot write here ({err.strerror}); expected a writable folder with free space"
+        ) from None
 
 
 def data_signature(folder: DataFolder) -> list[list[object]]:

@@ -10,8 +10,8 @@ import pandas as pd
 from keystage import schema
 from keystage.errors import InputError, Rejects
 from keystage.io.csvfile import read_text_table
-from keystage.io.files import matching
 from keystage.io.fields import Field, parse_fields
+from keystage.io.files import matching
 
 URN = Field("urn", "int")
 OPTIONAL_INT = {"kind": "int", "required": False, "drop": True}

@@ -20,7 +20,8 @@ REQUIRED = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Reg
 def read_lait(path: str | Path, rejects: Rejects) -> pd.DataFrame:
     """LAIT rows of the mapped indicators as Benchmarks (England, regions, LAs); other indicators are listed in rejects.
 
-    Unreadable years or LA numbers leave the row out; unreadable values, and values outside their measure's rule, stay missing with status "invalid"; both go to rejects.
+    Unreadable years or LA numbers leave the row out; unreadable values, and values outside their measure's rule,
+    stay missing with status "invalid"; both go to rejects.
     """
     path = Path(path)
     spec = load_column_map("lait")

@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from keystage.errors import InputError
 from keystage.io.csvfile import LINE, read_text_table
