@@ -37,7 +37,7 @@ rule ingest:
     log:
         f"{WORK}/logs/ingest.log",
     shell:
-        "keystage ingest --data-dir {config[data_dir]:q} --out {output:q} > {log:q} 2>&1"
+        "{KEYSTAGE} ingest --data-dir {config[data_dir]:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule measure:
@@ -49,7 +49,7 @@ rule measure:
     log:
         f"{WORK}/logs/measure.log",
     shell:
-        "keystage measure --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
+        "{KEYSTAGE} measure --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule downloads:
@@ -108,4 +108,4 @@ rule publish:
     log:
         f"{WORK}/logs/publish.log",
     shell:
-        "keystage publish {input.reports:q} {params.data} --site {config[site_dir]:q} > {log:q} 2>&1"
+        "{KEYSTAGE} publish {input.reports:q} {params.data} --site {config[site_dir]:q} > {log:q} 2>&1"

@@ -18,6 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 KS2 = FIXTURES / "ks2"
 BAD = FIXTURES / "bad"
 HEADER = "RECTYPE,LEA,ESTAB,URN,SCHNAME,NFTYPE,AGERANGE,TELIG,PTRWM_EXP"
+AGGREGATES = ["3,850,,,Hampshire", "4,,,,England"]  # the LA and England rows every file ends with (no figures here)
 
 
 def read(*paths: Path) -> tuple[Ks2Tables, pd.DataFrame]:
@@ -121,8 +122,12 @@ def test_prior_year_columns_fill_a_year_without_its_own_file() -> None:
 
 def test_own_file_wins_and_nearest_later_file_wins(tmp_path: Path) -> None:
     header = HEADER + ",TELIG_17,PTRWM_EXP_17,TELIG_18,PTRWM_EXP_18"
-    f2018 = write(tmp_path, "2018_t_ks2final.csv", [HEADER + ",TELIG_17,PTRWM_EXP_17", "1,850,1,100001,A,CY,7-11,30,58%,29,50%"])
-    f2019 = write(tmp_path, "2019_t_ks2final.csv", [header, "1,850,1,100001,A,CY,7-11,31,70%,29,51%,30,61%"])
+    f2018 = write(
+        tmp_path,
+        "2018_t_ks2final.csv",
+        [HEADER + ",TELIG_17,PTRWM_EXP_17", "1,850,1,100001,A,CY,7-11,30,58%,29,50%", *AGGREGATES],
+    )
+    f2019 = write(tmp_path, "2019_t_ks2final.csv", [header, "1,850,1,100001,A,CY,7-11,31,70%,29,51%,30,61%", *AGGREGATES])
     tables, _ = read(f2019, f2018)
     assert cell(tables, 100001, 2018, "headline") == (58.0, "")  # its own file, not the 2019 file's 61
     assert cell(tables, 100001, 2017, "headline") == (50.0, "")  # nearest later file (2018), not 2019's 51
@@ -132,9 +137,11 @@ def test_own_file_wins_and_nearest_later_file_wins(tmp_path: Path) -> None:
 
 def test_a_converted_academy_is_not_counted_twice(tmp_path: Path) -> None:
     # A school converts: the 2019 file shows its 2018 results under the academy's new URN (as the real files do).
-    f2018 = write(tmp_path, "2018_t_ks2final.csv", [HEADER, "1,850,1,100001,Old School,CY,7-11,30,58%"])
+    f2018 = write(tmp_path, "2018_t_ks2final.csv", [HEADER, "1,850,1,100001,Old School,CY,7-11,30,58%", *AGGREGATES])
     f2019 = write(
-        tmp_path, "2019_t_ks2final.csv", [HEADER + ",TELIG_18,PTRWM_EXP_18", "1,850,1,140001,New Academy,AC,7-11,31,70%,30,58%"]
+        tmp_path,
+        "2019_t_ks2final.csv",
+        [HEADER + ",TELIG_18,PTRWM_EXP_18", "1,850,1,140001,New Academy,AC,7-11,31,70%,30,58%", *AGGREGATES],
     )
     tables, _ = read(f2018, f2019)
     r = tables.results

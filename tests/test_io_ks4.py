@@ -64,7 +64,9 @@ def test_ks4_measures_and_record_types(tmp_path: Path) -> None:
 def test_ks4_missing_progress_column_is_a_reject(tmp_path: Path) -> None:
     path = tmp_path / "2025_t_ks4final.csv"  # no Progress 8 in 2025 (no KS2 tests in 2020)
     path.write_text(
-        HEADER.replace(",P8MEA", "") + "\n1,850,4001,137315,Testwood School,ACC,11-16,180,44,60.5%,38.2%\n", encoding="utf-8"
+        HEADER.replace(",P8MEA", "")
+        + "\n1,850,4001,137315,Testwood School,ACC,11-16,180,44,60.5%,38.2%\n4,850,,,Hampshire\n5,,,,England\n",
+        encoding="utf-8",
     )
     tables, rejects = read(path)
     assert rejects[["line", "column", "reason"]].values.tolist() == [

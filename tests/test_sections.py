@@ -11,7 +11,7 @@ import pytest
 
 from keystage.present import sections
 from keystage.present.sections import Context, Figure, Table, Text
-from keystage.present.unit import PUBLISHED, UnitData, report_years, with_published
+from keystage.present.unit import PUBLISHED, UnitData, cases_without_results, report_years, with_published
 from keystage.reportconfig import default_config
 from keystage.standards import load_standards
 
@@ -378,3 +378,27 @@ def test_floor_table_counts_coasting_in_the_years_dfe_defined_it(tmp_path: Path)
     assert rows.loc["Too few years to judge coasting"].tolist() == ["5", ""]
     assert rows.loc["of which below on writing alone"].tolist() == ["1", ""]  # DfE's writing caveat: 2017-2018
     assert "2018: 2016-2018" in table.note
+
+
+def test_a_case_study_of_a_school_without_results_is_kept_and_explained(tmp_path: Path) -> None:
+    (tmp_path / "measures").mkdir()
+    (tmp_path / "canonical").mkdir()
+    cases = pd.DataFrame({"case_id": ["CS1"], "title": ["Alpha"], "year": [2024]})
+    cases.to_parquet(tmp_path / "measures" / "case_studies.parquet")
+    listing = pd.DataFrame({"case_id": ["CS1", "CS2", "CS2"], "title": ["Alpha", "Beta federation", "Beta federation"],
+                            "urn": [100001, 100003, 100002]})
+    listing.to_parquet(tmp_path / "canonical" / "case_studies.parquet")
+    without = cases_without_results(tmp_path / "measures", tmp_path / "canonical", "la")
+    assert without.values.tolist() == [["CS2", "Beta federation", "100002, 100003"]]
+    assert cases_without_results(tmp_path / "measures", tmp_path / "canonical", "district").empty
+    unit = expected_era_unit()
+    unit.tables["cases_without_results"] = without
+    (tmp_path / "narrative").mkdir()
+    (tmp_path / "narrative" / "case-CS2.md").write_text("The federation opened in 2024.\n", encoding="utf-8")
+    text = [b.markdown for b in sections.case_studies(context(unit, tmp_path)) if isinstance(b, Text)]
+    assert text[1:] == [
+        "The 1 case study below follows named schools through the years of this report.",
+        "### Beta federation",
+        "No Key Stage 2 results were found for URN 100002, 100003 in the data read, so this case study has no table.",
+        "The federation opened in 2024.",
+    ]

@@ -14,9 +14,15 @@ from keystage.errors import InputError
 app = typer.Typer(help="Reproducible Key Stage 2 reports for English local authorities.", no_args_is_help=True)
 
 
+OPTIONS = {"debug": False}  # set by the main callback for the command it runs
+
+
 @app.callback()
-def main() -> None:
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an error, not only its message.")] = False,
+) -> None:
     """keystage: from DfE files and an LA's own records to committee reports and a website."""
+    OPTIONS["debug"] = debug
 
 
 DEMO_DIRS = {"la": "data/demo", "england": "data/demo-england"}
@@ -49,11 +55,18 @@ def _fail(err: Exception) -> NoReturn:
 
 @contextmanager
 def _clear_errors() -> Iterator[None]:
-    """Turn bad input (an InputError, or an existing folder not to overwrite) into one message and exit 2."""
+    """Turn any error into one message and exit 2 (bad input, a folder not to overwrite, a disk that cannot be
+    written, or a fault of keystage's own); the traceback is shown only with --debug."""
     try:
         yield
     except (InputError, FileExistsError) as err:
         _fail(err)
+    except Exception as err:
+        if OPTIONS["debug"]:
+            raise
+        if isinstance(err, OSError) and err.strerror:
+            _fail(RuntimeError(f"{err.filename or 'a file'}: {err.strerror} (run with --debug for the traceback)"))
+        _fail(RuntimeError(f"{type(err).__name__}: {err} (run with --debug for the traceback)"))
 
 
 @app.command()
@@ -163,6 +176,7 @@ def build(
     import yaml
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from keystage.validation import check_build
     from keystage.workflow import build_config, failure_summary, run_snakemake
 
     if data_dir is not None and not la:
@@ -173,6 +187,9 @@ def build(
     config = build_config(data_dir, list(la or []), out, engine, base)
     if reports_dir is not None:
         config["reports_dir"] = str(reports_dir)
+    with _clear_errors():
+        check_build(config["data_dir"], config["las"], config["reports_dir"], config["standards"],
+                    [Path(config["work_dir"]), Path(config["site_dir"])])
     with Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), transient=True) as progress:
         task = progress.add_task("build", total=None)
         result = run_snakemake(config, cores, lambda done, total: progress.update(task, completed=done, total=total))
@@ -190,22 +207,25 @@ def build(
 def validate(
     data_dir: Annotated[Path, typer.Option(help="Folder of input files laid out like DfE's downloads.")] = Path("data/demo"),
     standards: Annotated[Path, typer.Option(help="Floor rules, thresholds and bands by year.")] = Path("config/standards.yaml"),
+    la: Annotated[list[int] | None, typer.Option(help="LA code a build would report on (repeatable; default: all).")] = None,
+    reports_dir: Annotated[Path, typer.Option(help="Report metadata and narrative of each LA.")] = Path("config/reports"),
 ) -> None:
-    """Check a data folder and the configuration without building: what was found, what would be rejected."""
-    from keystage.errors import Rejects
-    from keystage.ingest import find_inputs, read_all
+    """Check everything a build reads without building: data files, standards, report.yaml and narrative of each LA."""
     from keystage.present.notes import rejects_summary
+    from keystage.reportcheck import check_report_folder
     from keystage.standards import load_standards
+    from keystage.validation import check_data, check_las
 
     with _clear_errors():
         load_standards(standards)
-        folder = find_inputs(data_dir)
-        rejects = Rejects()
-        tables = read_all(folder, rejects)
-    typer.echo(f"{len(folder.files())} input files in {data_dir}")
-    for name, frame in sorted(tables.items()):
-        typer.echo(f"  {name}: {len(frame)} rows")
-    summary = rejects_summary(rejects.table())
+        found = check_data(data_dir)
+        check_las(list(la or []), found.las, data_dir)
+        reports = [path for code in (la or found.las) for path in check_report_folder(reports_dir, code)]
+    typer.echo(f"{len(found.folder.files())} input files in {data_dir}")
+    for name, rows in found.rows.items():
+        typer.echo(f"  {name}: {rows} rows")
+    typer.echo(f"{len(reports)} report files checked in {reports_dir}")
+    summary = rejects_summary(found.rejects)
     if summary.empty:
         typer.echo("nothing rejected")
     else:

@@ -14,6 +14,7 @@ import pandas as pd
 from keystage.checksums import sha256
 from keystage.errors import InputError, Rejects
 from keystage.io import gias, ks2, ks4, la_records, lait, neighbours
+from keystage.io.files import matching
 from keystage.lineage import resolve_lineage
 
 
@@ -35,12 +36,14 @@ class DataFolder:
         """Every input file, sorted, for provenance."""
         found = [*self.ks2, *self.ks4, self.lait, self.neighbours, self.la_codes, self.establishments, self.links]
         if self.la_dir is not None:
-            found += sorted(self.la_dir.glob("*.csv"))
+            found += matching(self.la_dir, "*.csv")
         return sorted(p for p in found if p is not None)
 
 
 def _one(root: Path, pattern: str) -> Path | None:
-    matches = sorted(root.glob(pattern))
+    """The one file matching `pattern` ("folder/name-glob", any letter case), None when absent; several stop the run."""
+    folder, _, name = pattern.rpartition("/")
+    matches = matching(root / folder, name)
     if len(matches) > 1:
         raise InputError(
             root, None, None, f"expected one file matching {pattern}, found {len(matches)}: {[m.name for m in matches]}"
@@ -51,7 +54,7 @@ def _one(root: Path, pattern: str) -> Path | None:
 def find_inputs(root: str | Path) -> DataFolder:
     """Find the input files of a data folder; it must hold at least one KS2 file."""
     root = Path(root)
-    ks2_files = sorted((root / "ks2").glob("*_ks2final.csv"))
+    ks2_files = matching(root / "ks2", "*_ks2final.csv")
     if not ks2_files:
         raise InputError(
             root / "ks2", None, None, "no KS2 performance tables found; expected files named {year}_{tag}_ks2final.csv"
@@ -59,7 +62,7 @@ def find_inputs(root: str | Path) -> DataFolder:
     return DataFolder(
         root=root,
         ks2=ks2_files,
-        ks4=sorted((root / "ks4").glob("*_ks4final.csv")),
+        ks4=matching(root / "ks4", "*_ks4final.csv"),
         lait=_one(root, "lait/lait_ks2.csv"),
         neighbours=_one(root, "lait/statistical_neighbours*.xlsx"),
         la_codes=_one(root, "meta/la_and_region_codes.csv"),
@@ -93,7 +96,8 @@ def read_all(folder: DataFolder, rejects: Rejects) -> dict[str, pd.DataFrame]:
         tables["urn_links"] = links
         tables["lineage"], tables["lineage_issues"] = resolve_lineage(links, urns)
     if folder.la_dir is not None:
-        tables.update(la_records.read_la_records(folder.la_dir, rejects))
+        known = set(urns) | set(tables["establishments"]["urn"] if "establishments" in tables else [])
+        tables.update(la_records.read_la_records(folder.la_dir, rejects, known))
     return tables
 
 

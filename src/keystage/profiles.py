@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from keystage.errors import Rejects
+from keystage.io.files import matching
 from keystage.io.gias import read_links
 from keystage.lineage import resolve_lineage
 from keystage.narrate import lift_metadata
@@ -56,7 +57,7 @@ def data_folder_urns(data_dir: str | Path) -> pd.DataFrame:
     """urn, la_code (of its latest KS2 file) and series_urn of every school in a data folder's KS2 files,
     read cheaply from the URN/LEA columns and GIAS links (for listing reports when a workflow is parsed)."""
     years = []
-    for path in sorted(Path(data_dir).glob("ks2/*_ks2final.csv")):
+    for path in matching(Path(data_dir) / "ks2", "*_ks2final.csv"):
         rows = pd.read_csv(path, usecols=lambda c: c in ("URN", "LEA"), dtype=str, encoding="utf-8-sig", keep_default_na=False)
         rows = rows.reindex(columns=["URN", "LEA"], fill_value="").apply(lambda column: column.str.strip())
         rows = rows[rows["URN"].str.isdigit() & rows["LEA"].str.isdigit()]
@@ -65,7 +66,7 @@ def data_folder_urns(data_dir: str | Path) -> pd.DataFrame:
     found = pd.concat(years, ignore_index=True) if years else pd.DataFrame(columns=["urn", "la_code", "year"], dtype="int64")
     schools = found.sort_values("year", kind="stable").drop_duplicates("urn", keep="last")[["urn", "la_code"]]
     schools = schools.reset_index(drop=True)
-    links = sorted(Path(data_dir).glob("gias/links_*.csv"))
+    links = matching(Path(data_dir) / "gias", "links_*.csv")
     lineage = resolve_lineage(read_links(links[0], Rejects()), schools["urn"])[0] if links else None
     return schools.assign(series_urn=map_urns(schools, lineage)["urn"])
 

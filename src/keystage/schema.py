@@ -8,6 +8,9 @@ are kept long (one row per school, year and measure) so both assessment eras sha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -21,10 +24,68 @@ AGGREGATE_LEVELS = ("la", "england_all", "england_state")
 AREA_LEVELS = ("national", "region", "la")
 
 
+@dataclass(frozen=True)
+class ValueRule:
+    """The scale of one canonical measure's values: its bounds, and whether they are whole numbers or percentages."""
+
+    low: float
+    high: float
+    expected: str  # what a value looks like, for the rejects table
+    whole: bool = False
+    percent: bool = False
+
+
+PERCENT = ValueRule(0, 100, "expected a percentage from 0 to 100", percent=True)
+COUNT = ValueRule(0, np.inf, "expected a whole number of pupils, 0 or more", whole=True)
+# A KS2 progress score is a mean difference of scaled scores, which run from 80 to 120 (STA, "Scaled scores at key
+# stage 2", gov.uk/guidance/scaled-scores-at-key-stage-2, each year 2016 to 2025), so it lies within -40 to 40.
+KS2_PROGRESS = ValueRule(-40, 40, "expected a progress score from -40 to 40 (scaled scores run 80 to 120)")
+# Attainment 8 counts 8 subjects, English and maths twice, at up to grade 9; a pupil's Progress 8 is a tenth of the
+# difference from their estimated Attainment 8 (DfE, "Secondary accountability measures: guide", DFE-00278-2017, and
+# the editions for 2018 to 2024).
+ATTAINMENT8 = ValueRule(0, 90, "expected an Attainment 8 score from 0 to 90")
+PROGRESS8 = ValueRule(-9, 9, "expected a Progress 8 score from -9 to 9")
+FRACTION = "looks like a fraction where a percentage belongs; expected a percentage from 0 to 100"
+
+
+def value_rule(measure: str) -> ValueRule:
+    """The rule of a canonical measure: counts (eligible, *_count), progress and KS4 scores; any other is a percentage."""
+    if measure == "eligible" or measure.endswith("_count"):
+        return COUNT
+    if "_prog" in measure:
+        return KS2_PROGRESS
+    return {"att8": ATTAINMENT8, "p8": PROGRESS8}.get(measure, PERCENT)
+
+
+def value_problems(values: np.ndarray, measures: np.ndarray) -> np.ndarray:
+    """The rule each value breaks ("" where none, or the value is missing); `measures` broadcasts against `values`."""
+    names, at = np.unique(np.asarray(measures, dtype=str), return_inverse=True)
+    rules = [value_rule(name) for name in names]
+    shape = np.shape(measures)
+
+    def per_measure(attribute: str, dtype: type) -> np.ndarray:
+        return np.array([getattr(rule, attribute) for rule in rules], dtype=dtype)[at].reshape(shape)
+
+    values = np.asarray(values, dtype="float64")
+    present = ~np.isnan(values)
+    outside = present & ((values < per_measure("low", float)) | (values > per_measure("high", float)))
+    broken = outside | (present & per_measure("whole", bool) & (values != np.round(values)))
+    fraction = present & ~broken & per_measure("percent", bool) & (values > 0) & (values < 1)
+    return np.where(broken, per_measure("expected", object), np.where(fraction, FRACTION, ""))
+
+
 class _Model(pa.DataFrameModel):
     class Config:
         strict = "filter"  # keep only declared columns, so tables have one shape
         coerce = True
+
+
+class _Measures(_Model):
+    """A long table of measure values: each present value follows its measure's ValueRule."""
+
+    @pa.dataframe_check
+    def values_follow_rules(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series(value_problems(df["value"].to_numpy(), df["measure"].to_numpy()) == "", index=df.index)
 
 
 class SchoolYears(_Model):
@@ -47,7 +108,7 @@ class SchoolYears(_Model):
         return not df.duplicated(["urn", "year"]).any()
 
 
-class SchoolResults(_Model):
+class SchoolResults(_Measures):
     """KS2 results, long: one row per school, year and canonical measure (see io/columns/ks2.yaml)."""
 
     urn: Series[int]
@@ -63,7 +124,7 @@ class SchoolResults(_Model):
         return not df.duplicated(["urn", "year", "measure"]).any()
 
 
-class PublishedAggregates(_Model):
+class PublishedAggregates(_Measures):
     """The LA and England rows DfE publishes in the same files as the schools (RECTYPE 3, 4, 5)."""
 
     level: Series[str] = pa.Field(isin=list(AGGREGATE_LEVELS))
@@ -75,7 +136,7 @@ class PublishedAggregates(_Model):
     source: Series[str]
 
 
-class Ks4Results(_Model):
+class Ks4Results(_Measures):
     """KS4 school-level results, long, like SchoolResults (measures: att8, p8, basics_94, basics_95, eligible)."""
 
     urn: Series[int]
@@ -87,7 +148,7 @@ class Ks4Results(_Model):
     line: Series[int]
 
 
-class Benchmarks(_Model):
+class Benchmarks(_Measures):
     """Published area figures (England, regions, every LA) by year and canonical measure (LAIT or EES)."""
 
     area_level: Series[str] = pa.Field(isin=list(AREA_LEVELS))

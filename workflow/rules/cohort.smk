@@ -57,7 +57,7 @@ rule cohort_tables:
     log:
         f"{CWORK}/logs/cohorts.log",
     shell:
-        "keystage cohorts --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
+        "{KEYSTAGE} cohorts --canonical {input.canonical:q} --standards {input.standards:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule narrate_cohort:

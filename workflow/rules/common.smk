@@ -1,14 +1,22 @@
 # Helpers that turn the config and the data folder into the list of reports and each report's inputs.
 
 import csv
+import shlex
+import sys
 from pathlib import Path
 
 import yaml
 
+from keystage.errors import Rejects
+from keystage.io.files import matching
+from keystage.io.la_records import read_districts
 from keystage.reportconfig import slug
 
 DATA = Path(config["data_dir"])
 REPORTS_DIR = Path(config["reports_dir"])
+# The shell rules run keystage with the Python running Snakemake, so they find it however keystage was started
+# (`.venv/bin/keystage build` without .venv/bin on PATH included).
+KEYSTAGE = f"{shlex.quote(sys.executable)} -m keystage"
 
 
 def data_files():
@@ -17,13 +25,11 @@ def data_files():
 
 
 def districts():
-    """District slug -> name, from the LA's districts.csv (none when the LA supplies no records)."""
-    path = DATA / "la" / "districts.csv"
-    if not config["district_reports"] or not path.is_file():
+    """District slug -> name, from the LA's districts.csv read as ingest reads it (none when the LA has no records)."""
+    found = matching(DATA / "la", "districts.csv")
+    if not config["district_reports"] or not found:
         return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        names = sorted({row["district"].strip() for row in csv.DictReader(handle) if row.get("district", "").strip()})
-    return {slug(name): name for name in names}
+    return {slug(name): name for name in sorted(set(read_districts(found[0], Rejects())["district"]))}
 
 
 def report_ids():

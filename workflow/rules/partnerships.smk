@@ -53,7 +53,7 @@ rule partnership_tables:
     log:
         f"{PWORK}/logs/partnerships.log",
     shell:
-        "keystage partnerships --canonical {input.canonical:q} --measures {input.measures:q} --out {output:q}"
+        "{KEYSTAGE} partnerships --canonical {input.canonical:q} --measures {input.measures:q} --out {output:q}"
         " --standards {input.standards:q} {params.targets} > {log:q} 2>&1"
 
 

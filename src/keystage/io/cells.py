@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+# A comma is read only as a thousands separator ("1,204"); "64,5%" (a decimal comma) is not a number.
+THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?$"
 
 # Every code DfE and Explore Education Statistics use for a value that is not published,
 # mapped to the status keystage keeps beside the missing value.
@@ -29,13 +33,16 @@ INVALID = "invalid"  # text that is neither a number nor a known code: also writ
 def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse cell text into (float values, status) aligned with `text`.
 
-    Status is "" for a number, the code's status for a known suppression code, "absent" for a
-    cell past the end of a short row (NaN in `text`), and "invalid" for anything else.
+    Status is "" for a finite number, the code's status for a known suppression code, "absent" for a
+    cell past the end of a short row (NaN in `text`), and "invalid" for anything else (text, "inf",
+    a decimal comma such as "64,5%"), whose value is NaN.
     """
     missing = text.isna()
     stripped = text.fillna("").astype(str).str.strip()
+    commas = stripped.str.contains(",", regex=False)
     cleaned = stripped.str.removesuffix("%").str.replace(",", "", regex=False)
-    values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    values = pd.to_numeric(cleaned.where(~commas | stripped.str.match(THOUSANDS), ""), errors="coerce").astype("float64")
+    values = values.where(np.isfinite(values))
     codes = stripped.map(SUPPRESSION_CODES)
     status = pd.Series(PRESENT, index=text.index, dtype=object)
     status[values.isna()] = INVALID

@@ -20,6 +20,8 @@ def decode(path: Path, encoding: str) -> str:
         raise InputError(path, 1, None, "file is empty; expected a header line and data rows")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, 1, None, f"file is UTF-16 encoded; expected {encoding}")
+    if b"\x00" in raw[:4096]:
+        raise InputError(path, 1, None, f"file holds NUL bytes, as UTF-16 without a byte-order mark does; expected {encoding}")
     codec = "utf-8-sig" if encoding.lower().replace("-", "") in ("utf8", "utf8sig") else encoding
     try:
         return raw.decode(codec)

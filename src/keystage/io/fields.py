@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from keystage.errors import REJECT_COLUMNS, Rejects
@@ -45,9 +46,10 @@ def parse_ints(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_floats(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(float values, invalid mask); blank cells are NaN and not invalid."""
+    """(float values, invalid mask): finite numbers only ("inf" is invalid); blank cells are NaN and not invalid."""
     stripped = text.fillna("").astype(str).str.strip()
     numbers = pd.to_numeric(stripped.where(stripped.ne(""), None), errors="coerce").astype("float64")
+    numbers = numbers.where(np.isfinite(numbers))
     return numbers, stripped.ne("") & numbers.isna()
 
 

@@ -11,6 +11,7 @@ from keystage import schema
 from keystage.errors import InputError, Rejects
 from keystage.io.csvfile import read_text_table
 from keystage.io.fields import Field, parse_fields
+from keystage.io.files import matching
 
 URN = Field("urn", "int")
 OPTIONAL_INT = {"kind": "int", "required": False, "drop": True}
@@ -82,9 +83,14 @@ FILES: dict[str, RecordFile] = {
 }
 
 
-def read_record_file(path: str | Path, spec: RecordFile, rejects: Rejects) -> pd.DataFrame:
+UNKNOWN_URN = "URN not in any KS2 file or the GIAS extract; row left out"
+
+
+def read_record_file(
+    path: str | Path, spec: RecordFile, rejects: Rejects, known_urns: set[int] | None = None
+) -> pd.DataFrame:
     """Read one LA record file as its canonical table: a missing column or a repeated key stops with an InputError;
-    a row with an unreadable value is left out and recorded in rejects."""
+    a row with an unreadable value, or (given `known_urns`) a school no other file knows, is left out and recorded."""
     raw = read_text_table(path, "utf-8", required=[field.column for field in spec.fields.values()])
     frame = parse_fields(raw, spec.fields, path, rejects)
     repeated = frame.duplicated(spec.key, keep=False)
@@ -94,6 +100,11 @@ def read_record_file(path: str | Path, spec: RecordFile, rejects: Rejects) -> pd
         first_line = int(rows.loc[(rows[spec.key] == second[spec.key]).all(axis=1), "line"].iloc[0])
         key = ", ".join(f"{name} {second[name]}" for name in spec.key)
         raise InputError(path, int(second["line"]), spec.key[-1], f"{key} repeats line {first_line}; expected each only once")
+    if known_urns is not None and "urn" in frame:
+        unknown = ~frame["urn"].isin(known_urns)
+        for row in frame.loc[unknown].itertuples():
+            rejects.add(path, row.line, spec.fields["urn"].column.upper(), row.urn, UNKNOWN_URN)
+        frame = frame.loc[~unknown]
     if "left" in frame:
         _reject_left_before_joined(frame, path, rejects)
         frame = frame.loc[~(frame["left"] < frame["joined"])]
@@ -136,11 +147,8 @@ def read_pupils(path: str | Path, rejects: Rejects) -> pd.DataFrame:
     return read_record_file(path, FILES["pupils"], rejects)
 
 
-def read_la_records(la_dir: str | Path, rejects: Rejects) -> dict[str, pd.DataFrame]:
-    """Every LA record file present in `la_dir` ({name}.csv for each name of FILES), read and validated, by name."""
-    la_dir = Path(la_dir)
-    return {
-        name: read_record_file(la_dir / f"{name}.csv", spec, rejects)
-        for name, spec in FILES.items()
-        if (la_dir / f"{name}.csv").is_file()
-    }
+def read_la_records(la_dir: str | Path, rejects: Rejects, known_urns: set[int] | None = None) -> dict[str, pd.DataFrame]:
+    """Every LA record file present in `la_dir` ({name}.csv for each name of FILES, in any letter case), read and
+    validated, by name; rows about a URN outside `known_urns` (when given) are rejected."""
+    found = {name: matching(Path(la_dir), f"{name}.csv") for name in FILES}
+    return {name: read_record_file(paths[0], FILES[name], rejects, known_urns) for name, paths in found.items() if paths}

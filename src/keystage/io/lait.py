@@ -12,7 +12,7 @@ from keystage.io.cells import INVALID, parse_numbers
 from keystage.io.columns import load_column_map
 from keystage.io.csvfile import LINE, read_text_table
 from keystage.io.fields import parse_ints, reject_cells
-from keystage.schema import Benchmarks, validate
+from keystage.schema import Benchmarks, validate, value_problems
 
 REQUIRED = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"]
 
@@ -20,7 +20,8 @@ REQUIRED = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Reg
 def read_lait(path: str | Path, rejects: Rejects) -> pd.DataFrame:
     """LAIT rows of the mapped indicators as Benchmarks (England, regions, LAs); other indicators are listed in rejects.
 
-    Unreadable years or LA numbers leave the row out; unreadable values stay with status "invalid"; both go to rejects.
+    Unreadable years or LA numbers leave the row out; unreadable values, and values outside their measure's rule,
+    stay missing with status "invalid"; both go to rejects.
     """
     path = Path(path)
     spec = load_column_map("lait")
@@ -38,6 +39,10 @@ def read_lait(path: str | Path, rejects: Rejects) -> pd.DataFrame:
     raw, year, code = raw.loc[keep], year[keep], code[keep]
     values, status = parse_numbers(raw["VALUES"])
     reject_cells(raw, "VALUES", status.eq(INVALID), path, "expected a number or -", rejects)
+    broken = pd.Series(value_problems(values.to_numpy(), raw["MEASURE"].to_numpy()), index=raw.index)
+    for reason in broken[broken.ne("")].unique():
+        reject_cells(raw, "VALUES", broken.eq(reason), path, reason, rejects)
+    values, status = values.where(broken.eq("")), status.where(broken.eq(""), INVALID)
     level = np.select([code.eq(spec["national_code"]), code.isin(spec["region_codes"])], ["national", "region"], "la")
     name = raw["LA AND REGIONS"].str.strip()
     published_region = raw["REGION"].str.strip().replace(spec["region_names"])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from keystage.errors import InputError
 from keystage.io.csvfile import LINE, read_text_table
@@ -24,7 +26,10 @@ def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
     notes below it, for LAs that no longer exist, are not read).
     """
     path = Path(path)
-    sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    try:
+        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except (zipfile.BadZipFile, KeyError, OSError, InvalidFileException) as err:
+        raise InputError(path, None, None, f"not readable as an Excel workbook ({err}); expected an .xlsx file") from None
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header_at = next((i for i, row in enumerate(rows) if any(_rank(cell) == 1 for cell in row)), None)
     if header_at is None:

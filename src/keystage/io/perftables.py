@@ -25,6 +25,7 @@ from keystage.io.cells import ABSENT, INVALID, PRESENT, SUPPRESSION_CODES, parse
 from keystage.io.columns import layout_for_year
 from keystage.io.csvfile import LINE
 from keystage.io.fastcsv import read_columns, read_header
+from keystage.schema import value_problems
 
 STATUSES = sorted({PRESENT, ABSENT, INVALID, *SUPPRESSION_CODES.values()})
 NO_RECORD = ("blank", ABSENT)  # statuses that mean "this row has no figure here at all"
@@ -95,6 +96,28 @@ def year_layouts(year: int, spec: TableSpec) -> list[tuple[int, dict[str, str]]]
             named = {m: prior["pattern"].format(column=base[m], yy=earlier % 100).upper() for m in prior["measures"]}
             layouts.append((earlier, named))
     return layouts
+
+
+def check_file_year(path: Path, year: int, header: set[str], spec: TableSpec) -> None:
+    """Stop when the earlier-year columns a file repeats (`*_18` in a 2019 file) say it is another year's file:
+    a column of its own year or later, or none of the year before it (the latest of ks2.yaml's years before)."""
+    prior = spec.column_map.get("prior_year")
+    if not prior:
+        return
+    base = [c.upper() for m, c in spec.column_map["layouts"][prior["layout"]].items() if m in prior["measures"]]
+    found: dict[int, str] = {}  # year -> the first mapped column of that year in the file
+    for other in spec.column_map["years"]:
+        for column in (prior["pattern"].format(column=b, yy=other % 100).upper() for b in base):
+            if column in header:
+                found.setdefault(other, column)
+    earlier = [other for other in spec.column_map["years"] if other < year]
+    expected = max(earlier) if earlier else None
+    wrong = [other for other in found if other >= year] or ([max(found)] if found and max(found) != expected else [])
+    if wrong:
+        raise InputError(
+            path, 1, found[wrong[0]], f"a column of {wrong[0]}'s results, so this is not the {year} file "
+            f"(a {year} file repeats {expected}'s); check the year in its name"
+        )
 
 
 def make_block(year: int, layout: dict[str, str], present: set[str]) -> Block:
@@ -177,11 +200,32 @@ def check_unique(units: pd.DataFrame, spec: TableSpec, path: Path) -> None:
     if len(repeated):
         first = repeated.iloc[0]
         lines = repeated.loc[repeated[keys].eq(first[keys]).all(axis=1), "line"].tolist()
-        kind = spec.kinds()[first["kind"]]
-        what, column = (f"URN {first['urn']}", "URN") if kind == SCHOOL else (f"the {kind} row", "RECTYPE")
+        kind = spec.kinds()[int(first["kind"])]
+        what, column = (f"URN {int(first['urn'])}", "URN") if kind == SCHOOL else (f"the {kind} row", "RECTYPE")
         raise InputError(
             path, lines[1], column, f"{what} appears twice in one file (lines {lines[0]} and {lines[1]}); expected one row each"
         )
+
+
+def check_aggregates(units: pd.DataFrame, spec: TableSpec, path: Path, last_line: int) -> None:
+    """Stop when the LA row of an LA with schools, or every England row, is missing: DfE's files end with them,
+    so a file without them was cut short (or filtered), and its LA's figures could not be checked."""
+    kinds = pd.Series(spec.kinds()).take(units["kind"].to_numpy()).to_numpy()
+    school_las = set(units.loc[kinds == SCHOOL, "la_code"].dropna().astype(int))
+    la_rows = set(units.loc[kinds == "la", "la_code"].dropna().astype(int))
+    england = {code for code, level in spec.aggregate_levels.items() if level.startswith("england")}
+    lost = [f"the LA row (RECTYPE {_rectype(spec, 'la')}) of LA {la}" for la in sorted(school_las - la_rows)]
+    if not set(units["rectype"].dropna().astype(int)) & england:
+        lost.append(f"an England row (RECTYPE {' or '.join(map(str, sorted(england)))})")
+    if lost:
+        raise InputError(
+            path, last_line, "RECTYPE", f"missing {' and '.join(lost)} after line {last_line}; the file may be truncated"
+        )
+
+
+def _rectype(spec: TableSpec, level: str) -> int:
+    """The RECTYPE of an aggregate level in this key stage's files."""
+    return next(code for code, name in spec.aggregate_levels.items() if name == level)
 
 
 def parse_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -199,13 +243,16 @@ def melt_file(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per unit, year and measure of `blocks`: `unit` (position in `units`), year, measure (code in
     spec.measures()), value, status (code in STATUSES); and the (unit, year) pairs those rows cover.
-    Invalid cells go to `rejects`. In an earlier year's block, units whose cells are all blank or absent
-    are left out: the file has no record of them that year (e.g. a school that opened since).
+    Invalid cells, and values outside their measure's rule (schema.value_rule), go to `rejects` and are kept
+    as missing. In an earlier year's block, units whose cells are all blank or absent are left out: the file
+    has no record of them that year (e.g. a school that opened since).
     """
     columns = [c for block in blocks for c in block.columns]
     cells = frame[columns].to_numpy(dtype=object)[units["row"].to_numpy()]
     values, status = parse_cells(cells)
-    invalid = status == STATUSES.index(INVALID)
+    reasons = np.where(status == STATUSES.index(INVALID), INVALID_CELL, "")
+    reasons = np.where(reasons == "", value_problems(values, np.array([m for b in blocks for m in b.measures])), reasons)
+    invalid = reasons != ""
     if invalid.any():
         at_unit, at_col = np.nonzero(invalid)
         found = {
@@ -213,7 +260,8 @@ def melt_file(
             "column": np.asarray(columns, dtype=object)[at_col],
             "value": cells[invalid],
         }
-        rejects.add_frame(pd.DataFrame({"file": source, **found, "reason": INVALID_CELL}))
+        rejects.add_frame(pd.DataFrame({"file": source, **found, "reason": reasons[invalid]}))
+        values[invalid], status[invalid] = np.nan, STATUSES.index(INVALID)
     no_record = np.isin(status, [STATUSES.index(s) for s in NO_RECORD])
     measure_codes = {m: i for i, m in enumerate(spec.measures())}
     parts, covered, start = [], [], 0
@@ -271,7 +319,10 @@ def read_file(path: Path, blocks: list[Block], spec: TableSpec, rejects: Rejects
     for block in blocks:
         for measure, column in block.missing:
             rejects.add(source, 1, column, None, f"column not in file: measure {measure} not published for {block.year}")
+    if frame.empty:
+        raise InputError(path, 2, None, "the file has a header line but no rows; expected schools and the LA and England rows")
     units = unit_rows(frame, spec, path, rejects)
+    check_aggregates(units, spec, path, int(frame[LINE].iloc[-1]))
     long, covered = melt_file(frame, units, blocks, spec, source, rejects)
     schools = school_rows(frame, units, covered, spec)
     at = long.pop("unit").to_numpy()
@@ -300,7 +351,10 @@ def read_files(paths: list[Path], spec: TableSpec, rejects: Rejects) -> PerfFram
                 f"a second file for test year {year} (the first is {by_year[year].name}); expected one file per year",
             )
         by_year[year] = path
-    plan = plan_blocks({year: read_header(path) for year, path in by_year.items()}, spec)
+    headers = {year: read_header(path) for year, path in by_year.items()}
+    for year, header in headers.items():
+        check_file_year(by_year[year], year, header, spec)
+    plan = plan_blocks(headers, spec)
     read = [read_file(by_year[year], plan[year], spec, rejects) for year in sorted(by_year)]
     school_years = pd.concat([schools for schools, _ in read], ignore_index=True)
     long = pd.concat([figures.assign(source=i) for i, (_, figures) in enumerate(read)], ignore_index=True)

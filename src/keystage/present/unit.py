@@ -200,6 +200,7 @@ def load_unit(
     else:
         tables["attainment"] = tables["attainment"].assign(source=SCHOOLS)
     tables["case_studies"] = case_rows(measures, canonical, urns)
+    tables["cases_without_results"] = cases_without_results(measures, canonical, kind)
     att = tables["attainment"]
     # by default a report covers years with school-level results; DfE's published LA figures fill an asked-for year
     named = first_year is not None or last_year is not None
@@ -232,6 +233,21 @@ def case_rows(measures: Path, canonical: Path, urns: list[int]) -> pd.DataFrame:
     named = pd.read_parquet(listing)
     ours = set(named.loc[named["urn"].isin(urns), "case_id"])
     return cases[cases["case_id"].isin(ours)].reset_index(drop=True)
+
+
+def cases_without_results(measures: Path, canonical: Path, kind: str) -> pd.DataFrame:
+    """The LA's listed case studies none of whose schools has results (case_id, title, urns), so the LA report's
+    appendix can keep them and say why they have no table; none for a district, whose members are schools with results."""
+    listing = canonical / "case_studies.parquet"
+    found = pd.DataFrame({"case_id": pd.Series(dtype=str), "title": pd.Series(dtype=str), "urns": pd.Series(dtype=str)})
+    if kind != "la" or not listing.is_file():
+        return found
+    named = pd.read_parquet(listing)
+    named = named[~named["case_id"].isin(_read(measures / "case_studies.parquet")["case_id"])]
+    if named.empty:
+        return found
+    urns = named.sort_values("urn").groupby(["case_id", "title"], sort=True)["urn"].agg(lambda u: ", ".join(map(str, u)))
+    return urns.rename("urns").reset_index()
 
 
 def read_canonical_notes(canonical: Path, urns: list[int]) -> dict[str, pd.DataFrame]:

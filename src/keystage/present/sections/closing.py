@@ -67,13 +67,16 @@ def corporate(ctx: Context) -> list[Block]:
 def case_studies(ctx: Context) -> list[Block]:
     """Appendix A: one table per case study (results, cohort, floor status and support days by year) and its officer text."""
     cases = ctx.unit.table("case_studies")
+    without = ctx.unit.tables.get("cases_without_results", pd.DataFrame(columns=["case_id", "title", "urns"]))
     blocks: list[Block] = [Text("## Appendix A: Case studies")]
-    if cases.empty:
+    if cases.empty and without.empty:
         return blocks + [Text(f"No case studies were supplied for {ctx.name}, so this appendix is omitted.")]
-    ids = list(dict.fromkeys(cases.sort_values("case_id", key=lambda s: s.str.len() * 1000 + s.rank(method="dense"))["case_id"]))
+    order = cases.sort_values("case_id", key=lambda s: s.str.len() * 1000 + s.rank(method="dense")) if len(cases) else cases
+    ids = list(dict.fromkeys(order["case_id"]))
+    n = len(ids) + len(without)
     blocks.append(
         Text(
-            f"The {say.count(len(ids), 'case study', 'case studies')} below follow named schools "
+            f"The {say.count(n, 'case study', 'case studies')} below {'follows' if n == 1 else 'follow'} named schools "
             "through the years of this report."
         )
     )
@@ -89,10 +92,20 @@ def case_studies(ctx: Context) -> list[Block]:
             years = [y for y in years if y in set(rows["year"])]
             if years:
                 blocks.append(_case_table(ctx, rows, case_id, title, era, years))
-        officer_path = ctx.config.folder / "narrative" / f"case-{case_id}.md"
-        if officer_path.is_file():
-            blocks.append(Text(officer_path.read_text(encoding="utf-8").strip()))
+        blocks += _officer_text(ctx, case_id)
+    for case in without.itertuples(index=False):
+        blocks.append(Text(f"### {case.title}"))
+        blocks.append(
+            Text(f"No Key Stage 2 results were found for URN {case.urns} in the data read, so this case study has no table.")
+        )
+        blocks += _officer_text(ctx, case.case_id)
     return blocks
+
+
+def _officer_text(ctx: Context, case_id: str) -> list[Block]:
+    """The officer's Markdown about one case study (narrative/case-<id>.md), when there is some."""
+    path = ctx.config.folder / "narrative" / f"case-{case_id}.md"
+    return [Text(path.read_text(encoding="utf-8").strip())] if path.is_file() else []
 
 
 def _case_schools(rows: pd.DataFrame, names: pd.Series, year: int) -> str:
