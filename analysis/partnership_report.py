@@ -221,7 +221,7 @@ floor = p["floor_counts"][p["floor_counts"]["unit_id"].isin(ids)]
 if single:
     frame = att[["year", "denominator", "value", "n_schools"]].set_index("year")
     safe = suppress(frame, rules, percents={"value": "denominator"})
-    assert_safe(safe, rules, percents={"value": "denominator"}, original=frame)
+    assert_safe(safe, rules, percents={"value": "denominator"})
     f = floor.set_index("year")[["n_below_floor", "n_assessed"]]
     table = pd.DataFrame(
         {

@@ -11,12 +11,10 @@ import statsmodels.api as sm
 
 from keystage.errors import InputError
 from keystage.measures.cohorts import (
-    destination_matrix,
-    destinations,
     fit_line,
     fits,
+    la_tables,
     load_cohort_rules,
-    moved_together,
     pupil_flags,
     r2_interval,
 )
@@ -116,17 +114,25 @@ def test_fits_use_only_published_dots():
     assert row["r2"] == pytest.approx(5.5**2 / (5 * 8.75))       # the hand-worked line above
 
 
-def test_destination_matrix_primary_and_secondary_suppression():
+def test_primary_and_secondary_suppression_across_the_tables():
     # primary 1: 5 to school 10, 1 to school 20; primary 2: 4 to school 20, 1 not traced
     rows = [pupil(1, 10)] * 5 + [pupil(1, 20)] + [pupil(2, 20)] * 4 + [pupil(2, None)]
-    m = destination_matrix(pupil_flags(frame(rows), RULES), SMALL)
-    # 1-2 pupils hidden: (1, 20), (2, not traced), (all, not traced). Each line with one hidden cell loses
-    # its smallest visible cell: (1, 10) = 5, (2, 20) = 4 and (all, 10) = 5.
-    assert np.isnan(m.loc["1", "10"]) and np.isnan(m.loc["1", "20"]) and m.loc["1", "not_traced"] == 0
-    assert m.loc["1", "pupils"] == 6
-    assert np.isnan(m.loc["2", "20"]) and np.isnan(m.loc["2", "not_traced"]) and m.loc["2", "pupils"] == 5
-    assert np.isnan(m.loc["all", "10"]) and m.loc["all", "20"] == 5 and np.isnan(m.loc["all", "not_traced"])
-    assert m.loc["all", "pupils"] == 11
+    out = la_tables(pupil_flags(frame(rows), RULES), RULES, SMALL)
+    dest = out["destinations"][out["destinations"]["cohort"] == "2017"].set_index(["ks2_urn", "ks4_urn"])["pupils"]
+    # (1, 20) = 1 is under 3: primary 1's traced 6 would give it back from (1, 10), so (1, 10) = 5 goes; then
+    # school 10's total (5) and school 20's (5, closing both the column and the LA row) go instead of
+    # any traced count, whose percentages would go with it
+    assert np.isnan(dest[(1, 10)]) and np.isnan(dest[(1, 20)]) and dest[(2, 20)] == 4
+    sec = out["secondaries"][out["secondaries"]["cohort"] == "2017"]
+    assert sec["pupils"].isna().all()
+    schools = out["schools"][out["schools"]["cohort"] == "2017"].set_index("ks2_urn")
+    assert schools["traced"].to_dict() == {1: 6, 2: 4} and (schools["ks4_pct_rwm_em4"] == 100).all()
+    # primary 2's 1 not traced is hidden, and so its 5 pupils, the LA's not traced (1) and pupils (11)
+    assert (schools.loc[1, "pupils"], schools.loc[1, "not_traced"]) == (6, 0)
+    assert np.isnan(schools.loc[2, "pupils"]) and np.isnan(schools.loc[2, "not_traced"])
+    la = out["la"][out["la"]["cohort"] == "2017"].set_index("group")
+    assert la.loc["all", "traced"] == 10 and la.loc["all", "ks4_pct_rwm_em4"] == 100
+    assert np.isnan(la.loc["all", "not_traced"]) and np.isnan(la.loc["all", "pupils"])
 
 
 def test_destinations_percentages_by_feeder_and_secondary():
@@ -135,7 +141,7 @@ def test_destinations_percentages_by_feeder_and_secondary():
     rows = ([pupil(1, 10, eng=4, maths=4)] * 3 + [pupil(1, 10, read=90, eng=6, maths=4)]
             + [pupil(1, 10, read=90, eng=3, maths=3)] * 2
             + [pupil(2, 10)] * 3 + [pupil(2, 10, eng=2, maths=2)] * 3)
-    out = destinations(pupil_flags(frame(rows), RULES), SMALL)
+    out = la_tables(pupil_flags(frame(rows), RULES), RULES, SMALL)
     dest = out["destinations"][out["destinations"]["cohort"] == "2017"].set_index("ks2_urn")
     assert dest.loc[1, "pupils"] == 6 and dest.loc[1, "pct_em4"] == pytest.approx(100 * 4 / 6)
     assert dest.loc[2, "pct_em4"] == pytest.approx(100 * 3 / 6)
@@ -150,7 +156,7 @@ def test_destinations_percentages_by_feeder_and_secondary():
 def test_small_feeder_cell_hides_its_percentages_too():
     # primary 1 sends 2 pupils to school 20 (under 3): the cell and every percentage of it are hidden
     rows = [pupil(1, 10)] * 6 + [pupil(1, 20)] * 2 + [pupil(2, 20)] * 6
-    dest = destinations(pupil_flags(frame(rows), RULES), SMALL)["destinations"]
+    dest = la_tables(pupil_flags(frame(rows), RULES), RULES, SMALL)["destinations"]
     cell = dest[(dest["cohort"] == "2017") & (dest["ks2_urn"] == 1) & (dest["ks4_urn"] == 20)].iloc[0]
     assert cell[["pupils", "pct_em4", "pct_em5", "pct_eng4", "pct_mat4"]].isna().all()
 
@@ -159,17 +165,20 @@ def test_disadvantaged_and_other_groups_not_traced_counted():
     # primary 1: 3 disadvantaged pupils (1 met KS2), 4 others (2 met KS2), 1 other pupil not traced
     rows = ([pupil(1, 10, disadvantaged=True)] + [pupil(1, 10, read=90, disadvantaged=True)] * 2
             + [pupil(1, 10)] * 2 + [pupil(1, 10, read=90)] * 2 + [pupil(1, None)])
-    out = destinations(pupil_flags(frame(rows), RULES), SMALL)
+    out = la_tables(pupil_flags(frame(rows), RULES), RULES, SMALL)
     groups = out["school_groups"][out["school_groups"]["cohort"] == "2017"].set_index("group")
     assert groups.loc["disadvantaged", "ks2_pct_rwm_em4"] == pytest.approx(100 * 1 / 3)
     assert groups.loc["other", "ks2_pct_rwm_em4"] == pytest.approx(100 * 2 / 4)
+    # the one not traced pupil (other group) is hidden wherever it is counted: the primary's, the other
+    # group's and the LA's not traced, and with each its pupils (8, 5, 8), as traced plus not traced would
+    # give it back; the traced pupils (7, 3, 4) stay with their percentages
+    schools = out["schools"].set_index(["cohort", "ks2_urn"])
+    assert schools.loc[("2017", 1), "traced"] == 7 and schools[["pupils", "not_traced"]].isna().all().all()
     la = out["la"][out["la"]["cohort"] == "2017"].set_index("group")
-    # other: 4 traced + 1 not traced; all: 7 + 1. Each not-traced 1 is hidden (under 3), and each of
-    # those rows then loses its traced count (4, 7) so the 1 cannot be worked out from pupils; the
-    # disadvantaged group's 0 not traced is shown (a zero is never a hidden cell).
-    assert la.loc["all", "pupils"] == 8 and la.loc["disadvantaged", "pupils"] == 3 and la.loc["other", "pupils"] == 5
-    assert la.loc[["other", "all"], ["traced", "not_traced"]].isna().all().all()
-    assert la.loc["disadvantaged", "not_traced"] == 0
+    assert la["traced"].to_dict() == {"all": 7, "disadvantaged": 3, "other": 4}
+    assert la.loc["all", "ks2_pct_rwm_em4"] == pytest.approx(100 * 3 / 7)
+    assert la.loc[["other", "all"], ["not_traced", "pupils"]].isna().all().all()
+    assert (la.loc["disadvantaged", "not_traced"], la.loc["disadvantaged", "pupils"]) == (0, 3)  # a zero is never hidden
 
 
 def test_moved_together_bands():
@@ -177,11 +186,13 @@ def test_moved_together_bands():
     # 3 pupils 2 -> 10 (band 2-5, 1 with 4+), 1 pupil of primary 2 not traced
     rows = ([pupil(1, 10)] * 3 + [pupil(1, 10, eng=3)] * 3 + [pupil(1, 20, eng=3)]
             + [pupil(2, 10)] + [pupil(2, 10, maths=2)] * 2 + [pupil(2, None)])
-    out = moved_together(pupil_flags(frame(rows), RULES), RULES, SMALL)
+    out = la_tables(pupil_flags(frame(rows), RULES), RULES, SMALL)["moved_together"]
     t = out[out["cohort"] == "2017"].set_index("band")
-    assert t["pupils"].tolist()[2:4] == [6, 0] and t.loc["2-5", "pupils"] == 3 and t.loc["all", "pupils"] == 11
-    assert np.isnan(t.loc["1", "pupils"]) and np.isnan(t.loc["not_traced", "pupils"])  # 1 and 1: hidden
+    assert t["pupils"].tolist()[2:4] == [6, 0]
+    # band 1 (1 pupil) and not traced (1) are hidden; the bands add up to the 10 traced pupils that the total's
+    # percentage gives away, so band 2-5 (3) goes too, and all pupils (10 + 1 not traced)
+    assert t.loc[["1", "2-5", "not_traced", "all"], "pupils"].isna().all()
     assert t.loc["6-10", "pct_em4"] == pytest.approx(100 * 3 / 6)
-    assert t.loc["2-5", "pct_em4"] == pytest.approx(100 * 1 / 3)
+    assert np.isnan(t.loc["2-5", "pct_em4"])
     assert t.loc["all", "pct_em4"] == pytest.approx(100 * 4 / 10)   # of the 10 traced pupils
     assert np.isnan(t.loc["1", "pct_em4"])

@@ -1,28 +1,171 @@
 """Small-number suppression applied to every table before it is presented, and a check that proves it.
 
 Primary suppression hides a count from 1 to min_count - 1 and a percentage whose denominator is under
-min_group. Secondary suppression: where a line (a row with a row total, or a column with a total row)
-has exactly one hidden cell and a visible total, that cell could be recovered by subtraction, so the
-next smallest visible cell of the line is hidden too (or the total, when no cell is left); repeated
-until no line gives a cell away. Hidden cells carry the symbol ("c"); the record of what was hidden
-and why is kept in the result's attrs["suppressed"].
+min_group. A percentage gives its denominator away (a one-decimal percentage of a small group fixes the
+group's size), so it is hidden wherever its denominator is. Secondary suppression works on lines: cells
+that add up to a published total (a row with a row total, a column with a total row, or any line a
+caller names). While some line has exactly one hidden member, its next smallest visible member is hidden
+too; then every hidden cell that can still be worked out from the visible ones by any combination of the
+lines (Gaussian elimination, as in Statistics Norway's GaussSuppression) gets another member of one of
+its lines hidden; repeated until no hidden cell can be recovered. Hidden cells carry the symbol ("c");
+the record of what was hidden and why is kept in the result's attrs["suppressed"].
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.linalg import lsqr
 
 from keystage.standards import DisclosureRules
 
 RECORD_COLUMNS = ["row", "column", "reason"]
+Cell = Hashable
+Line = tuple[Sequence[Cell], Cell]  # cells adding up to a total cell
+SECONDARY = "secondary"
+
+
+def _finite(values: Mapping[Cell, float], cell: Cell) -> bool:
+    """True when `cell` holds a number (a missing or NaN cell is an empty one, known to be 0)."""
+    value = values.get(cell, np.nan)
+    return value is not None and not np.isnan(value)
+
+
+def recoverable(lines: Sequence[Line], hidden: Collection[Cell], values: Mapping[Cell, float] | None = None) -> set[Cell]:
+    """The hidden cells whose values follow from the visible cells and the lines by any linear combination.
+
+    Each line with a hidden member is an equation A x = b in the hidden cells (the visible ones are
+    known); a hidden cell is recovered exactly when it takes the same value in every solution, i.e. when
+    every vector of the null space of A is zero there. Two fixed pseudo-random vectors are projected on
+    that null space by least squares (sparse LSQR, converged to 1e-12; a dense SVD when it does not
+    converge), and a cell where both projections vanish is recovered. `values`, when given, says which
+    cells are empty (NaN or absent: left out of the lines).
+    """
+    hidden = set(hidden)
+    index: dict[Cell, int] = {}
+    rows, cols, signs = [], [], []
+    equations = 0
+    for cells, total in lines:
+        members = [(c, 1.0) for c in cells if c in hidden]
+        if total in hidden:
+            members.append((total, -1.0))
+        if values is not None:
+            members = [(c, sign) for c, sign in members if _finite(values, c)]
+        for cell, sign in members:
+            rows.append(equations)
+            cols.append(index.setdefault(cell, len(index)))
+            signs.append(sign)
+        equations += bool(members)
+    if not index:
+        return set()
+    matrix = csr_matrix(coo_matrix((signs, (rows, cols)), shape=(equations, len(index))))
+    probes = np.random.default_rng(0).standard_normal((2, len(index)))
+    null = []
+    for probe in probes:
+        solved = lsqr(matrix, matrix @ probe, atol=1e-14, btol=1e-14, iter_lim=100 * len(index))[0]
+        null.append(probe - solved)
+    if max(np.abs(matrix @ z).max() for z in null) > 1e-9:
+        _, singular, vt = np.linalg.svd(matrix.toarray())
+        null = list(vt[int((singular > 1e-9 * max(matrix.shape)).sum()):])
+    free = np.max(np.abs(np.array(null)), axis=0) > 1e-8 if null else np.zeros(len(index), bool)
+    return {cell for cell, i in index.items() if not free[i]}
+
+
+def _nearest_options(cell: Cell, of_cell: Mapping[Cell, list[int]], lines: Sequence[tuple[list[Cell], Cell]],
+                     candidate: object) -> list[tuple[Cell, int]]:
+    """(visible member, line) pairs of the lines nearest to `cell` that still have a visible member: its own
+    lines, else those reached through the hidden members of its lines (breadth first)."""
+    seen_cells, seen_lines, frontier = {cell}, set(), [cell]
+    while frontier:
+        lines_here = [i for c in frontier for i in of_cell.get(c, []) if i not in seen_lines]
+        seen_lines.update(lines_here)
+        options = [(c, i) for i in lines_here if (c := candidate(i)) is not None]  # type: ignore[operator]
+        if options:
+            return options
+        frontier = [m for i in lines_here for m in [*lines[i][0], lines[i][1]] if m not in seen_cells]
+        seen_cells.update(frontier)
+    return []
+
+
+def hide(
+    values: Mapping[Cell, float],
+    lines: Sequence[Line],
+    primary: Mapping[Cell, str],
+    linked: Mapping[Cell, Sequence[Cell]] | None = None,
+    cost: Mapping[Cell, float] | None = None,
+) -> dict[Cell, str]:
+    """Every cell to hide (with its reason): the `primary` ones, the cells `linked` to a hidden one (a
+    percentage to its denominator), and secondary cells until no hidden cell can be recovered from the
+    visible ones and `lines` (see recoverable). A secondary cell is the visible member of a line with the
+    lowest `cost` (0 by default; give precious cells, such as a denominator whose percentages would go
+    with it, a higher one), then the one closing most other lines with one hidden member, then a cell
+    before the total, then the smallest value."""
+    linked, cost = dict(linked or {}), dict(cost or {})
+    record = dict(primary)
+    order = {cell: i for i, cell in enumerate(values)}
+    live = [(list(cells), total) for cells, total in lines]
+    of_cell: dict[Cell, list[int]] = {}
+    for i, (cells, total) in enumerate(live):
+        for cell in [*cells, total]:
+            of_cell.setdefault(cell, []).append(i)
+
+    def members(i: int) -> list[Cell]:
+        cells, total = live[i]
+        return [c for c in [*cells, total] if _finite(values, c)]
+
+    hidden_in = [sum(c in record for c in members(i)) for i in range(len(live))]
+
+    def candidate(i: int) -> Cell | None:
+        total = live[i][1]
+        visible = [c for c in members(i) if c not in record]
+        if not visible:
+            return None
+        return min(visible, key=lambda c: (cost.get(c, 0.0), -sum(hidden_in[j] == 1 for j in of_cell[c]), c == total,
+                                           values[c], order.get(c, 0)))
+
+    def add(cell: Cell, reason: str, queue: deque[int]) -> None:
+        record[cell] = reason
+        for i in of_cell.get(cell, []) if _finite(values, cell) else []:
+            hidden_in[i] += 1
+            queue.append(i)
+        for other in linked.get(cell, []):
+            if other not in record:
+                add(other, f"linked to {cell}", queue)
+
+    queue: deque[int] = deque(range(len(live)))  # first in, first out: the primary cells' own lines first
+    for cell in list(record):
+        for other in linked.get(cell, []):
+            if other not in record:
+                add(other, f"linked to {cell}", queue)
+    while True:
+        while queue:
+            i = queue.popleft()
+            if hidden_in[i] == 1 and (target := candidate(i)) is not None:
+                add(target, SECONDARY, queue)
+        found = recoverable(live, [c for c in record if c in of_cell], values)
+        if not found:
+            return record
+        touched: set[int] = set()
+        for cell in sorted(found, key=lambda c: order.get(c, 0)):
+            if touched & set(of_cell[cell]):
+                continue
+            options = _nearest_options(cell, of_cell, live, candidate)
+            if not options:
+                continue
+            target, line = min(options, key=lambda ci: (cost.get(ci[0], 0.0), values[ci[0]], order.get(ci[0], 0)))
+            touched.add(line)
+            add(target, SECONDARY, queue)
+        if not queue:
+            return record
 
 
 def _lines(
     table: pd.DataFrame, counts: Sequence[str], row_total: str | None, total_row: object | None
-) -> Iterator[tuple[list[tuple[object, str]], tuple[object, str]]]:
+) -> Iterator[Line]:
     """Every (cells, total cell) line whose cells must add up to a published total."""
     if row_total is not None:
         for row in table.index:
@@ -52,35 +195,25 @@ def suppress(
 ) -> pd.DataFrame:
     """Suppress small numbers in `table` (unique index): `counts` are count columns adding up to
     `row_total` (optional); `total_row` is the index label of a row of column totals (optional);
-    `percents` maps a percentage column to its denominator column; `linked` maps a column to another
-    that must be hidden wherever the first is (a percentage following its count)."""
-    percents, linked = dict(percents or {}), dict(linked or {})
-    record: dict[tuple[object, str], str] = {}
+    `percents` maps a percentage column to its denominator column (hidden wherever the denominator is);
+    `linked` maps a column to another that must be hidden wherever the first is (a percentage following
+    its numerator)."""
+    percents, links = dict(percents or {}), dict(linked or {})
     count_cols = [*counts, *([row_total] if row_total is not None else [])]
-    for col in count_cols:
-        v = pd.to_numeric(table[col], errors="coerce")
-        for row in table.index[(v >= 1) & (v < rules.min_count)]:
-            record.setdefault((row, col), f"primary: count under {rules.min_count}")
+    values = {(row, col): _number(table.at[row, col]) for col in count_cols for row in table.index}
+    primary: dict[Cell, str] = {}
+    for (row, col), v in values.items():
+        if 1 <= v < rules.min_count:
+            primary[(row, col)] = f"primary: count under {rules.min_count}"
     for pct, den in percents.items():
         d = pd.to_numeric(table[den], errors="coerce")
         for row in table.index[d < rules.min_group]:
-            record.setdefault((row, pct), f"primary: denominator under {rules.min_group}")
-    changed = True
-    while changed:
-        changed = False
-        for a, b in linked.items():
-            for row, col in list(record):
-                if col == a and (row, b) not in record:
-                    record[(row, b)] = f"linked to {a}"
-                    changed = True
-        for cells, total in _lines(table, counts, row_total, total_row):
-            hidden = [c for c in cells if c in record]
-            if len(hidden) != 1 or total in record:
-                continue
-            visible = [(v, c) for c in cells if c not in record and not np.isnan(v := _number(table.at[c]))]
-            target = min(visible, key=lambda vc: vc[0])[1] if visible else total
-            record[target] = "secondary"
-            changed = True
+            primary.setdefault((row, pct), f"primary: denominator under {rules.min_group}")
+    follow: dict[Cell, list[Cell]] = {}
+    for a, b in [*links.items(), *((den, pct) for pct, den in percents.items())]:
+        for row in table.index:
+            follow.setdefault((row, a), []).append((row, b))
+    record = hide(values, list(_lines(table, counts, row_total, total_row)), primary, follow)
     out = table.copy()
     for row, col in record:
         if out[col].dtype != object:
@@ -98,19 +231,16 @@ def problems(
     percents: Mapping[str, str] | None = None,
     row_total: str | None = None,
     total_row: object | None = None,
-    original: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Every reason `table` (as published, hidden cells showing the symbol) is not safe; [] when safe.
-
-    `original` holds the unsuppressed numbers, needed to check a visible percentage whose
-    denominator is hidden; without it such a percentage counts as unsafe.
-    """
+    """Every reason `table` (as published, hidden cells showing the symbol) is not safe; [] when safe:
+    a small count shown, a percentage shown of a small or hidden denominator, a hidden cell recoverable."""
     found = []
 
     def hidden(cell: tuple[object, str]) -> bool:
         return table.at[cell] == rules.symbol
 
-    for col in [*counts, *([row_total] if row_total is not None else [])]:
+    count_cols = [*counts, *([row_total] if row_total is not None else [])]
+    for col in count_cols:
         for row in table.index:
             v = _number(table.at[row, col])
             if not hidden((row, col)) and 1 <= v < rules.min_count:
@@ -119,13 +249,15 @@ def problems(
         for row in table.index:
             if hidden((row, pct)) or pd.isna(table.at[row, pct]):
                 continue
-            source = original if hidden((row, den)) else table
-            d = np.nan if source is None else _number(source.at[row, den])
-            if np.isnan(d) or d < rules.min_group:
-                found.append(f"percentage at ({row}, {pct}) shown with denominator {d:g}")
-    for cells, total in _lines(table, counts, row_total, total_row):
-        if not hidden(total) and sum(hidden(c) for c in cells) == 1:
-            found.append(f"the one hidden cell of the line totalled at {total} can be recovered")
+            if hidden((row, den)):
+                found.append(f"percentage at ({row}, {pct}) gives away its hidden denominator")
+            elif not _number(table.at[row, den]) >= rules.min_group:
+                found.append(f"percentage at ({row}, {pct}) shown with denominator {_number(table.at[row, den]):g}")
+    lines = list(_lines(table, counts, row_total, total_row))
+    secret = [(r, c) for c in count_cols for r in table.index if hidden((r, c))]
+    empty = {(r, c): np.nan if pd.isna(table.at[r, c]) else 1.0 for c in count_cols for r in table.index}
+    for row, col in sorted(recoverable(lines, secret, empty), key=str):
+        found.append(f"the hidden cell ({row}, {col}) can be recovered from the totals")
     return found
 
 

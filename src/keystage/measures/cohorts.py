@@ -2,7 +2,8 @@
 
 Pupil-level records go in; only aggregates come out, and every table is suppressed before it leaves:
 a count under the minimum group size and a percentage of fewer pupils are hidden, with secondary
-suppression (keystage.disclosure) wherever a hidden cell could be recovered from a published total.
+suppression over all of an LA's tables at once (keystage.measures.cohort_cells) wherever a hidden cell
+could be recovered from published totals, percentages, other tables or the other cohorts.
 
 Conventions of every output table: `cohort` is the KS2 test year as text ("2017") or "all" for the
 cohorts pooled; a NaN count or percentage is a suppressed cell (shown "c"); percentages are
@@ -21,15 +22,12 @@ import pandas as pd
 import yaml
 from scipy.stats import norm
 
-from keystage.disclosure import assert_safe, suppress
+from keystage.disclosure import Cell
 from keystage.errors import InputError
+from keystage.measures.cohort_cells import GROUPS, NOT_TRACED, POOLED, PUPILS, TOTAL, TRACED, hidden_cells
 from keystage.standards import DEFAULT_PATH, DisclosureRules
 
-POOLED = "all"
-GROUPS = ("disadvantaged", "other")
 OTHER_LAS = 0  # ks4_urn of the "schools in other LAs" column
-NOT_TRACED = "not_traced"
-TOTAL = "all"
 
 
 @dataclass(frozen=True)
@@ -107,11 +105,6 @@ def load_cohort_rules(path: str | Path | None = None) -> CohortRules:
     return rules
 
 
-def group_rules(rules: DisclosureRules) -> DisclosureRules:
-    """Disclosure rules for pupil-level aggregates: any count of pupils under the minimum group is hidden."""
-    return DisclosureRules(rules.min_group, max(rules.min_count, rules.min_group), rules.symbol)
-
-
 def pupil_flags(pupils: pd.DataFrame, rules: CohortRules) -> pd.DataFrame:
     """One row per pupil: cohort, schools, traced, moved-together group size and each KS2/KS4 outcome (bool).
 
@@ -158,95 +151,10 @@ def _percentages(flags: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def _hide_small_percentages(frame: pd.DataFrame, denominator: pd.Series, min_group: int) -> pd.DataFrame:
-    """NaN in every percentage column where the denominator is missing or under the minimum group."""
-    pct = [c for c in frame.columns if "_pct" in c or c.startswith("pct_")]
-    frame.loc[~(denominator.reindex(frame.index) >= min_group), pct] = np.nan
-    return frame
-
-
-def _unsymbol(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
-    """The suppressed table with every hidden cell as NaN and every column numeric (the record dropped)."""
-    out = frame.replace(symbol, np.nan).apply(pd.to_numeric)
-    out.attrs = {}
-    return out
-
-
-def destination_matrix(flags: pd.DataFrame, disclosure: DisclosureRules) -> pd.DataFrame:
-    """One cohort of one LA: pupils by primary (rows) and secondary attended (columns: ks4 URN, 0 for other
-    LAs, "not_traced"), with row total `pupils` and an LA total row "all", suppressed in both directions.
-
-    (disclosure.assert_safe takes seconds on a table this size, so the tests prove this table safe instead.)"""
-    dest = flags["ks4_urn"].astype(str).where(flags["traced"], NOT_TRACED)
-    counts = flags.assign(dest=dest).groupby(["ks2_urn", "dest"]).size().unstack().astype("float64")
-    counts.index = counts.index.astype(str)
-    if NOT_TRACED in counts:
-        counts[NOT_TRACED] = counts[NOT_TRACED].fillna(0.0)
-    columns = list(counts.columns)
-    counts["pupils"] = counts[columns].sum(axis=1)
-    counts.loc[TOTAL] = counts.sum(axis=0)
-    return _suppress(counts, disclosure, check=False, counts=columns, row_total="pupils", total_row=TOTAL)
-
-
-def _suppress(table: pd.DataFrame, disclosure: DisclosureRules, check: bool = True, **spec: object) -> pd.DataFrame:
-    """keystage.disclosure.suppress under group_rules, with hidden cells as NaN. Zeros are kept out of the
-    suppression (hiding a zero protects nothing when the reader knows the cell is empty) and shown as 0;
-    `check` proves the published table safe with assert_safe."""
-    rules = group_rules(disclosure)
-    zero = table.eq(0)
-    hidden = suppress(table.mask(zero), rules, **spec).mask(zero, 0.0)
-    if check:
-        assert_safe(hidden, rules, **spec)
-    return _unsymbol(hidden, rules.symbol)
-
-
-def destinations(flags: pd.DataFrame, disclosure: DisclosureRules) -> dict[str, pd.DataFrame]:
-    """Suppressed feeder-by-secondary aggregates of every LA and cohort (and pooled).
-
-    Returns "schools" (each primary: pupils, not traced, traced, % KS2 and KS4 of each relationship),
-    "destinations" (primary x secondary: pupils and % at each KS4 outcome), "secondaries" (each
-    secondary: pupils from the LA's primaries and % at each KS4 outcome) and "la" (LA by group).
-    """
-    parts: dict[str, list[pd.DataFrame]] = {"schools": [], "destinations": [], "secondaries": []}
-    outcomes = {f"pct_{k}": f"ks4_{k}" for k in KS4_OUTCOMES}
-    for (la, cohort), sub in with_pooled(flags).groupby(["la_code", "cohort"], sort=True):
-        matrix = destination_matrix(sub, disclosure)
-        body = matrix.drop(index=TOTAL)
-        schools = pd.DataFrame({"pupils": body["pupils"],
-                                "not_traced": body[NOT_TRACED] if NOT_TRACED in body else 0.0})
-        schools["traced"] = schools["pupils"] - schools["not_traced"]
-        pct = _percentages(sub, ["ks2_urn"])
-        pct.index = pct.index.astype(str)
-        schools = schools.join(pct.drop(columns="traced"))
-        schools = _hide_small_percentages(schools, pct["traced"], disclosure.min_group)
-        parts["schools"].append(_keyed(schools, la, cohort, "ks2_urn"))
-        cells = matrix.drop(columns=["pupils", *([NOT_TRACED] if NOT_TRACED in matrix else [])])
-        long = cells.rename_axis(index="ks2_urn", columns="ks4_urn").stack().rename("pupils").reset_index()
-        traced = sub[sub["traced"]].assign(ks4_urn=lambda f: f["ks4_urn"].astype(str), ks2_urn=lambda f: f["ks2_urn"].astype(str))
-        rates = _rates(traced, ["ks2_urn", "ks4_urn"], outcomes)
-        la_rates = _rates(traced.assign(ks2_urn=TOTAL), ["ks2_urn", "ks4_urn"], outcomes)
-        long = long.merge(pd.concat([rates, la_rates]).reset_index(), on=["ks2_urn", "ks4_urn"], how="inner")
-        long.loc[long["pupils"].isna(), list(outcomes)] = np.nan
-        long["ks4_urn"] = long["ks4_urn"].astype("int64")
-        secondaries = long[long["ks2_urn"].eq(TOTAL)].drop(columns="ks2_urn")
-        parts["secondaries"].append(secondaries.assign(la_code=la, cohort=cohort))
-        feeders = long[long["ks2_urn"].ne(TOTAL)].assign(ks2_urn=lambda f: f["ks2_urn"].astype("int64"))
-        parts["destinations"].append(feeders.assign(la_code=la, cohort=cohort))
-    out = {name: _ordered(pd.concat(frames, ignore_index=True)) for name, frames in parts.items()}
-    out["school_groups"] = school_groups(flags, disclosure)
-    out["la"] = la_groups(flags, disclosure)
-    return out
-
-
 def _rates(traced: pd.DataFrame, keys: list[str], outcomes: dict[str, str]) -> pd.DataFrame:
     """% of traced pupils at each KS4 outcome, by `keys`."""
     g = traced.groupby(keys)
     return pd.DataFrame({name: 100 * g[flag].mean() for name, flag in outcomes.items()})
-
-
-def _keyed(frame: pd.DataFrame, la: int, cohort: str, key: str) -> pd.DataFrame:
-    """`frame` indexed by URN text, with la_code, cohort and the URN as int columns."""
-    return frame.rename_axis(key).reset_index().assign(**{key: lambda f: f[key].astype("int64")}, la_code=la, cohort=cohort)
 
 
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,44 +164,78 @@ def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[keys + rest].sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def school_groups(flags: pd.DataFrame, disclosure: DisclosureRules) -> pd.DataFrame:
-    """% KS2 and KS4 of disadvantaged pupils and the rest for each primary (percentages only, of groups of
-    at least the minimum size: their counts are not published, so nothing adds up to a published total)."""
-    pooled = with_pooled(flags).assign(group=lambda f: np.where(f["disadvantaged"], GROUPS[0], GROUPS[1]))
-    pct = _percentages(pooled, ["la_code", "cohort", "group", "ks2_urn"])
-    pct = _hide_small_percentages(pct, pct["traced"], disclosure.min_group)
-    return _ordered(pct.drop(columns="traced").reset_index())
+def _cells(published: dict[Cell, float], kind: str, names: list[str]) -> pd.Series:
+    """The published counts of one kind of cell (NaN: suppressed), indexed by the rest of the key."""
+    keys = [k for k in published if k[0] == kind]
+    return pd.Series([published[k] for k in keys], dtype="float64",
+                     index=pd.MultiIndex.from_tuples([k[1:] for k in keys], names=names))
 
 
-def la_groups(flags: pd.DataFrame, disclosure: DisclosureRules) -> pd.DataFrame:
-    """The LA's pupils, not traced and % KS2/KS4 by group (disadvantaged, other, all), each cohort and pooled."""
-    pooled = with_pooled(flags).assign(group=lambda f: np.where(f["disadvantaged"], GROUPS[0], GROUPS[1]))
-    frames = []
-    for (la, cohort), sub in pooled.groupby(["la_code", "cohort"], sort=True):
-        counts = sub.groupby("group").agg(pupils=("traced", "size"), traced=("traced", "sum")).reindex(list(GROUPS), fill_value=0)
-        counts["not_traced"] = counts["pupils"] - counts["traced"]
-        counts.loc[TOTAL] = counts.sum()
-        pct = pd.concat([_percentages(sub, ["group"]), _percentages(sub.assign(group=TOTAL), ["group"])]).drop(columns="traced")
-        table = counts[["traced", "not_traced", "pupils"]].astype("float64").join(pct)
-        table = _hide_small_percentages(table, counts["traced"], disclosure.min_group)
-        table = _suppressed_counts(table, disclosure, ["traced", "not_traced"], "pupils", "traced")
-        frames.append(_keyed_group(table, la, cohort))
-    return _ordered(pd.concat(frames, ignore_index=True))
+def _table(cells: pd.Series) -> pd.DataFrame:
+    """Cells by their last key as columns (at least traced, not traced and pupils): 0 where a cell holds no
+    pupils, NaN where it is suppressed."""
+    table = cells.fillna(-1).unstack("col", fill_value=0).replace(-1, np.nan)
+    return table.reindex(columns=[*[c for c in table.columns if c not in (TRACED, NOT_TRACED, PUPILS)],
+                                  TRACED, NOT_TRACED, PUPILS], fill_value=0.0)
 
 
-def _keyed_group(frame: pd.DataFrame, la: int, cohort: str) -> pd.DataFrame:
-    """`frame` indexed by group, with group, la_code and cohort as columns."""
-    return frame.rename_axis("group").reset_index().assign(la_code=la, cohort=cohort)
+def _with_pcts(counts: pd.DataFrame, pct: pd.DataFrame, denominator: pd.Series) -> pd.DataFrame:
+    """`counts` joined with the percentage columns of `pct`, NaN wherever the denominator is suppressed or 0."""
+    out = counts.join(pct.drop(columns="traced", errors="ignore"))
+    out.loc[~(denominator.reindex(out.index) > 0), [c for c in pct.columns if c != "traced"]] = np.nan
+    return out
 
 
-def _suppressed_counts(
-    table: pd.DataFrame, disclosure: DisclosureRules, counts: list[str], row_total: str | None, denominator: str
-) -> pd.DataFrame:
-    """Suppress the count columns of a table whose last row is the total "all"; a row whose `denominator`
-    count is hidden loses its percentages too."""
-    out = _suppress(table, disclosure, counts=counts, row_total=row_total, total_row=TOTAL)
-    pct = [c for c in out.columns if "_pct" in c or c.startswith("pct_")]
-    out.loc[out[denominator].isna(), pct] = np.nan
+def la_tables(flags: pd.DataFrame, rules: CohortRules, disclosure: DisclosureRules) -> dict[str, pd.DataFrame]:
+    """The suppressed cohort tables of one LA (the flags of its pupils), each cohort and pooled: "schools"
+    (each primary: pupils, not traced, traced, % KS2 and KS4 of each relationship), "destinations"
+    (primary x secondary: pupils and % at each KS4 outcome), "secondaries" (each secondary: pupils from the
+    LA's primaries and % at each KS4 outcome), "la" (by group), "school_groups" (each primary's % by group:
+    percentages only) and "moved_together" (KS4 outcomes by band, with a not traced row and the total)."""
+    labels = [b.label for b in rules.bands]
+    bands = band_of(flags["moved_together"], rules.bands).where(flags["traced"])
+    published = hidden_cells(flags, bands, labels, disclosure)
+    pooled = with_pooled(flags).assign(ks2_urn=lambda f: f["ks2_urn"].astype(str), band=pd.concat([bands, bands]).to_numpy(),
+                                       group=lambda f: np.where(f["disadvantaged"], GROUPS[0], GROUPS[1]))
+    traced = pooled[pooled["traced"]].assign(ks4_urn=lambda f: f["ks4_urn"].astype(str))
+    outcomes = {f"pct_{k}": f"ks4_{k}" for k in KS4_OUTCOMES}
+    m = _table(_cells(published, "M", ["cohort", "ks2_urn", "col"]))
+    body = m.drop(index=TOTAL, level="ks2_urn")
+    schools = _with_pcts(body[[PUPILS, NOT_TRACED, TRACED]], _percentages(pooled, ["cohort", "ks2_urn"]), body[TRACED])
+    pairs = [c for c in m.columns if c not in (TRACED, NOT_TRACED, PUPILS)]
+    cells = m[pairs].rename_axis(columns="ks4_urn").stack().rename("pupils")
+    cells = cells[cells.ne(0)].to_frame()
+    cells = _with_pcts(cells, _rates(traced.assign(ks2_urn=TOTAL), ["cohort", "ks2_urn", "ks4_urn"], outcomes).combine_first(
+        _rates(traced, ["cohort", "ks2_urn", "ks4_urn"], outcomes)), cells["pupils"]).reset_index()
+    cells["ks4_urn"] = cells["ks4_urn"].astype("int64")
+    secondaries = cells[cells["ks2_urn"].eq(TOTAL)].drop(columns="ks2_urn")
+    feeders = cells[cells["ks2_urn"].ne(TOTAL)].assign(ks2_urn=lambda f: f["ks2_urn"].astype("int64"))
+    g = _table(_cells(published, "G", ["cohort", "group", "col"]))
+    everyone = m.xs(TOTAL, level="ks2_urn")[[TRACED, NOT_TRACED, PUPILS]].assign(group=TOTAL).set_index("group", append=True)
+    groups = pd.concat([g[[TRACED, NOT_TRACED, PUPILS]], everyone]).sort_index()
+    pct = pd.concat([_percentages(pooled, ["cohort", "group"]), _percentages(pooled.assign(group=TOTAL), ["cohort", "group"])])
+    la = _with_pcts(groups, pct, groups[TRACED]).reset_index()
+    s = _cells(published, "S", ["cohort", "ks2_urn", "group"]).reorder_levels(["cohort", "group", "ks2_urn"])
+    school_groups = _with_pcts(pd.DataFrame(index=s.index), _percentages(pooled, ["cohort", "group", "ks2_urn"]), s)
+    b = _cells(published, "B", ["cohort", "band"])
+    moved = []
+    for cohort in sorted(pooled["cohort"].unique()):
+        rows = pd.DataFrame({"pupils": [*(b.get((cohort, label), 0.0) for label in labels),
+                                        m.at[(cohort, TOTAL), NOT_TRACED], m.at[(cohort, TOTAL), PUPILS]]},
+                            index=pd.Index([*labels, NOT_TRACED, TOTAL], name="band"))
+        mine = traced[traced["cohort"] == cohort]
+        rates = pd.concat([_rates(mine, ["band"], outcomes), _rates(mine.assign(band=TOTAL), ["band"], outcomes)])
+        shown = rows["pupils"].where(rows.index != TOTAL, m.at[(cohort, TOTAL), TRACED]).where(rows.index != NOT_TRACED, 0)
+        moved.append(_with_pcts(rows, rates, shown).reset_index().assign(cohort=cohort))
+    la_code = int(flags["la_code"].iloc[0])
+    out = {"schools": schools.reset_index(), "destinations": feeders, "secondaries": secondaries, "la": la,
+           "school_groups": school_groups.reset_index()}
+    out = {name: _ordered(frame.assign(la_code=la_code)) for name, frame in out.items()}
+    out["schools"]["ks2_urn"] = out["schools"]["ks2_urn"].astype("int64")
+    out["school_groups"]["ks2_urn"] = out["school_groups"]["ks2_urn"].astype("int64")
+    moved_frame = pd.concat(moved, ignore_index=True).assign(la_code=la_code)
+    keys = ["la_code", "cohort", "band"]
+    out["moved_together"] = moved_frame[[*keys, *[c for c in moved_frame if c not in keys]]]
     return out
 
 
@@ -301,28 +243,6 @@ def band_of(size: pd.Series, bands: tuple[MoveBand, ...]) -> pd.Series:
     """The label of the moved-together band of each group size (sizes of 0, untraced pupils, get NaN)."""
     edges = [b.lower - 0.5 for b in bands] + [np.inf]
     return pd.cut(size, edges, labels=[b.label for b in bands]).astype(object)
-
-
-def moved_together(flags: pd.DataFrame, rules: CohortRules, disclosure: DisclosureRules) -> pd.DataFrame:
-    """KS4 outcomes by how many pupils moved together from the same primary to the same secondary (bands),
-    with a "not traced" row and the total, each cohort and pooled, suppressed."""
-    labels = [b.label for b in rules.bands]
-    frames = []
-    outcomes = {f"pct_{k}": f"ks4_{k}" for k in KS4_OUTCOMES}
-    for (la, cohort), sub in with_pooled(flags).groupby(["la_code", "cohort"], sort=True):
-        band = band_of(sub["moved_together"], rules.bands).where(sub["traced"], NOT_TRACED)
-        sub = sub.assign(band=band)
-        table = pd.DataFrame({"pupils": sub.groupby("band").size()}).reindex([*labels, NOT_TRACED], fill_value=0)
-        table = table.astype("float64")
-        table.loc[TOTAL] = table["pupils"].sum()
-        table = table.join(_rates(sub[sub["traced"]], ["band"], outcomes))
-        table.loc[TOTAL, list(outcomes)] = _rates(sub[sub["traced"]].assign(band=TOTAL), ["band"], outcomes).loc[TOTAL]
-        traced = table["pupils"].where(table.index != TOTAL, table["pupils"].drop([TOTAL, NOT_TRACED]).sum())
-        table = _hide_small_percentages(table, traced, disclosure.min_group)
-        out = _suppressed_counts(table, disclosure, ["pupils"], None, "pupils")
-        frames.append(out.rename_axis("band").reset_index().assign(la_code=la, cohort=cohort))
-    result = pd.concat(frames, ignore_index=True)
-    return result[["la_code", "cohort", "band", *[c for c in result.columns if c not in ("la_code", "cohort", "band")]]]
 
 
 def r2_interval(r: float, n: int, confidence: float) -> tuple[float, float]:
@@ -368,7 +288,7 @@ def fits(schools: pd.DataFrame, groups: pd.DataFrame, rules: CohortRules) -> pd.
 def compute_cohorts(pupils: pd.DataFrame, rules: CohortRules, disclosure: DisclosureRules) -> dict[str, pd.DataFrame]:
     """Every cohort-tracking table from the canonical `pupils` table: aggregates only, already suppressed."""
     flags = pupil_flags(pupils, rules)
-    tables = destinations(flags, disclosure)
-    tables["moved_together"] = moved_together(flags, rules, disclosure)
+    per_la = [la_tables(sub, rules, disclosure) for _, sub in flags.groupby("la_code", sort=True)]
+    tables = {name: pd.concat([t[name] for t in per_la], ignore_index=True) for name in per_la[0]}
     tables["fits"] = fits(tables["schools"], tables["school_groups"], rules)
     return tables

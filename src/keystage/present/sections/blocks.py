@@ -182,7 +182,7 @@ def protect(
         return frame
     spec = {"counts": list(counts), "percents": dict(percents)}
     hidden = suppress(checked, rules, linked=linked, **spec)
-    assert_safe(hidden, rules, original=checked, **spec)
+    assert_safe(hidden, rules, **spec)
     out = frame.astype({c: object for c in hidden.columns if hidden[c].dtype == object and frame[c].dtype != object})
     out.loc[hidden.index] = hidden
     return out
