@@ -68,11 +68,23 @@ def report_slug(meta: dict[str, Any]) -> str:
 
 def choose_engine(engine: Engine) -> str:
     """"quarto" or "pandoc": auto picks Quarto when it is installed; asking for Quarto without it is an error."""
+    if engine not in ("auto", "pandoc", "quarto"):
+        raise InputError("--engine", None, None, f"auto, pandoc or quarto, not {engine!r}")
     if engine == "pandoc" or (engine == "auto" and quarto.quarto_path() is None):
         return "pandoc"
     if quarto.quarto_path() is None:
         raise InputError("quarto", None, None, "a quarto binary on PATH or named by QUARTO_PATH (or --engine pandoc)")
     return "quarto"
+
+
+def describe_engine(engine: Engine) -> tuple[str, str]:
+    """The engine a build will use and the sentence saying so (which engine, why, and how to pick the other)."""
+    chosen = choose_engine(engine)
+    if chosen == "quarto":
+        why = "asked for with --engine quarto" if engine == "quarto" else "chosen by --engine auto: quarto is installed"
+        return chosen, f"Rendering with Quarto {quarto.quarto_version()} ({quarto.quarto_path()}), {why}; --engine pandoc to use pandoc."
+    why = "asked for with --engine pandoc" if engine == "pandoc" else "chosen by --engine auto: quarto is not installed"
+    return chosen, f"Rendering with pandoc + Typst (the Python wheels), {why}."
 
 
 @dataclass(frozen=True)
