@@ -82,7 +82,8 @@ def describe_engine(engine: Engine) -> tuple[str, str]:
     chosen = choose_engine(engine)
     if chosen == "quarto":
         why = "asked for with --engine quarto" if engine == "quarto" else "chosen by --engine auto: quarto is installed"
-        return chosen, f"Rendering with Quarto {quarto.quarto_version()} ({quarto.quarto_path()}), {why}; --engine pandoc to use pandoc."
+        version, binary = quarto.quarto_version(), quarto.quarto_path()
+        return chosen, f"Rendering with Quarto {version} ({binary}), {why}; --engine pandoc to use pandoc."
     why = "asked for with --engine pandoc" if engine == "pandoc" else "chosen by --engine auto: quarto is not installed"
     return chosen, f"Rendering with pandoc + Typst (the Python wheels), {why}."
 
