@@ -64,8 +64,15 @@ def assert_same_report(pandoc: RenderedReport, quarto_made: RenderedReport) -> N
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderedReport, RenderedReport]:
+    """The fixture report, with inline code added as in the provenance appendix, rendered by each engine."""
     root = tmp_path_factory.mktemp("engines")
-    return render_report(FIXTURE, root / "pandoc", engine="pandoc"), render_report(FIXTURE, root / "quarto", engine="quarto")
+    nb = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["3.2 Standards: `standards.yaml`\n",
+                                                                            "(SHA-256 `cc268f28`)."]})
+    source = root / FIXTURE.name
+    source.write_text(json.dumps(nb), encoding="utf-8")
+    shutil.copytree(FIXTURE.parent / "data", root / "data")
+    return render_report(source, root / "pandoc", engine="pandoc"), render_report(source, root / "quarto", engine="quarto")
 
 
 @needs_quarto
@@ -76,6 +83,7 @@ def test_fixture_report_is_the_same_paper_under_both_engines(both: tuple[Rendere
     assert "<caption>Table 1: Level 4+ in reading, writing and maths, Exampleshire and England</caption>" in page
     assert 'href="../../index.html">All reports</a>' in page and 'href="../../search.html">Search</a>' in page
     assert "Produced with keystage" in page and "execute:" not in page and "papersize" not in page
+    assert "<p>3.2 Standards: <code>standards.yaml</code> (SHA-256 <code>cc268f28</code>).</p>" in page
     first = pdf_text(made.pdf)[0]
     assert "EXAMPLESHIRE COUNTY COUNCIL" in first and "Committee:" in first and "Page 1 of 3" in first
     assert "Table 1: Level 4+ in reading, writing and maths, Exampleshire and England" in first
@@ -83,8 +91,8 @@ def test_fixture_report_is_the_same_paper_under_both_engines(both: tuple[Rendere
 
 @needs_quarto
 def test_quarto_renders_are_byte_identical_on_rerun(both: tuple[RenderedReport, RenderedReport], tmp_path: Path) -> None:
-    again = render_report(FIXTURE, tmp_path / "again", engine="quarto")
     first = both[1]
+    again = render_report(first.dir.parent / FIXTURE.name, tmp_path / "again", engine="quarto")
     for one, two in ((first.html, again.html), (first.pdf, again.pdf), (first.docx, again.docx)):
         assert one.read_bytes() == two.read_bytes(), one.name
     assert PdfReader(again.pdf).metadata["/CreationDate"] == "D:20131121000000Z"  # the meeting date, 21 November 2013
