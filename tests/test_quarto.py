@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,12 @@ def html_parts(report: RenderedReport) -> dict[str, object]:
             "links": re.findall(r'<a [^>]*href="([^"#][^"]*)"', page)}
 
 
+def docx_alt_texts(path: Path) -> list[str]:
+    """The alternative text (descr) of every picture of a DOCX."""
+    with zipfile.ZipFile(path) as docx:
+        return [html.unescape(d) for d in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', docx.read("word/document.xml").decode())]
+
+
 def pdf_lines(path: Path) -> list[str]:
     """Every line of text of a PDF, in page order."""
     return [line for page in pdf_text(path) for line in page.splitlines()]
@@ -59,6 +66,7 @@ def assert_same_report(pandoc: RenderedReport, quarto_made: RenderedReport) -> N
     assert sizes == {(595, 842)}  # A4 at 72 pt per inch: 210 x 297 mm
     assert docx_text(pandoc.docx) == docx_text(quarto_made.docx)
     assert docx_tables(pandoc.docx) == docx_tables(quarto_made.docx)
+    assert docx_alt_texts(pandoc.docx) == docx_alt_texts(quarto_made.docx) == [alt for _, alt in ours["alt"]]
     assert sorted(p.name for p in pandoc.assets) == sorted(p.name for p in quarto_made.assets)
 
 

@@ -67,9 +67,10 @@ def quarto_markdown(page: QuartoPage, html_only: bool) -> str:
     if not html_only:
         formats["typst"] = {"template": str(TEMPLATES / "report.typ"), "wrap": "none", "shift-heading-level-by": 0}
         formats["docx"] = {"reference-doc": REFERENCE_DOCX, "toc": False}
-    front = {"lang": "en-GB", "from": READER, "engine": "markdown", "syntax-highlighting": "none", "pagetitle": literal_markdown(str(page.meta["title"])),
-             "ks": page_variables(page.meta, page.links, literal_markdown), "ks-json": f"{page.slug}.json",
-             "filters": [{"path": str(TEMPLATES / "quarto-tables.lua"), "at": "post-render"}], "format": formats}
+    front = {"lang": "en-GB", "from": READER, "engine": "markdown", "syntax-highlighting": "none",
+             "pagetitle": literal_markdown(str(page.meta["title"])), "ks-json": f"{page.slug}.json",
+             "ks": page_variables(page.meta, page.links, literal_markdown),
+             "filters": [{"path": str(TEMPLATES / "quarto-pandoc-parity.lua"), "at": "post-render"}], "format": formats}
     body = _IMAGE_ALT.sub(r"\1fig-alt=", page.markdown)
     cover = "" if html_only else f'::: {{.content-visible when-format="docx"}}\n{cover_markdown(page.meta)}\n:::\n\n'
     return "---\n" + yaml.safe_dump(front, sort_keys=True, allow_unicode=True) + "---\n\n" + cover + body
