@@ -166,3 +166,11 @@ def test_quarto_render_at_the_root_leaves_a_built_site_alone(tmp_path: Path) -> 
     subprocess.run([quarto.quarto_path(), "render"], cwd=tmp_path, capture_output=True, check=True)
     assert (tmp_path / "_site" / "index.html").read_text(encoding="utf-8") == "built site"
     assert (tmp_path / "_quarto" / "reports" / "index.html").is_file() and not (tmp_path / "README.html").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("demo_build")
+def test_every_build_says_first_which_engine_renders(demo_build: Path) -> None:
+    logs = json.loads((demo_build.parent / "reruns.json").read_text(encoding="utf-8"))
+    for build in ("second", "edited", "third"):
+        assert logs[build].startswith("Rendering with pandoc + Typst (the Python wheels), asked for with --engine pandoc.\n")
