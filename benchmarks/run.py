@@ -3,7 +3,8 @@
 Every scenario runs its command as a child process `--repeats` times (default 3) and records the median wall
 time and the peak resident memory of the whole process tree (the command, Snakemake, its jobs and kernels:
 psutil, polled every 50 ms). Results go to benchmarks/results/latest.md and latest.csv, with ratios and the
-machine they ran on. Scratch data (the demo folders and work folders) goes under --scratch.
+machine they ran on. Scratch data (the demo folders and work folders) goes under --scratch. The "engines" group
+builds the demo cold with pandoc and with Quarto side by side (skipped when quarto is not on PATH).
 
     python benchmarks/run.py [--repeats 3] [--scratch /tmp/keystage-bench] [--only NAME ...] [--job-profile LOGS]
 """
@@ -105,9 +106,9 @@ def repeat(result: Result, repeats: int, command: list[str], log: Path, before: 
     return result
 
 
-def demo_build(data: Path, out: Path) -> list[str]:
-    """The command building every report of the demo LA (all formats)."""
-    return [KEYSTAGE, "build", "--data-dir", str(data), "--la", str(DEMO_LA), "--out", str(out), "--engine", "pandoc"]
+def demo_build(data: Path, out: Path, engine: str = "pandoc") -> list[str]:
+    """The command building every report of the demo LA (all formats) with `engine`."""
+    return [KEYSTAGE, "build", "--data-dir", str(data), "--la", str(DEMO_LA), "--out", str(out), "--engine", engine]
 
 
 def count_reports(out: Path) -> int:
@@ -142,12 +143,18 @@ def year_rewriter(data: Path) -> Callable[[int], None]:
     return rewrite
 
 
-def demo_scenarios(scratch: Path, repeats: int) -> list[Result]:
-    """Demo LA: cold build, no-op rebuild, one district's narrative edited, one year's data file replaced."""
-    data, out = scratch / "demo", scratch / "demo-out"
+def demo_data(scratch: Path) -> Path:
+    """The demo data folder under `scratch`, written when absent."""
+    data = scratch / "demo"
     if not (data / ".complete").is_file():
         subprocess.run([KEYSTAGE, "demo", "--out", str(data)], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
         (data / ".complete").touch()
+    return data
+
+
+def demo_scenarios(scratch: Path, repeats: int) -> list[Result]:
+    """Demo LA: cold build, no-op rebuild, one district's narrative edited, one year's data file replaced."""
+    data, out = demo_data(scratch), scratch / "demo-out"
     logs = scratch / "logs"
     cold = repeat(Result("demo-cold", "demo LA, every report in every format, from an empty work folder"), repeats,
                   demo_build(data, out), logs / "demo-cold.log", lambda run: shutil.rmtree(out, ignore_errors=True))
@@ -167,6 +174,23 @@ def demo_scenarios(scratch: Path, repeats: int) -> list[Result]:
         shutil.rmtree(data, ignore_errors=True)  # the next run writes the demo afresh
     year.reports = cold.reports
     return [cold, noop, narrative, year]
+
+
+def engine_scenarios(scratch: Path, repeats: int) -> list[Result]:
+    """The demo LA built cold with pandoc and with Quarto, one after the other in each round (skipped without quarto)."""
+    if shutil.which("quarto") is None:
+        print("  engines: skipped, quarto is not on PATH", flush=True)
+        return []
+    data, logs = demo_data(scratch), scratch / "logs"
+    results = {engine: Result(f"demo-cold-{engine}", f"demo LA, every report, cold, rendered with {engine}")
+               for engine in ("pandoc", "quarto")}
+    for run in range(repeats):
+        for engine, result in results.items():
+            out = scratch / f"demo-out-{engine}"
+            shutil.rmtree(out, ignore_errors=True)
+            repeat(result, 1, demo_build(data, out, engine), logs / f"demo-cold-{engine}-{run}.log")
+            result.reports = count_reports(out)
+    return list(results.values())
 
 
 def england_las(data: Path) -> list[int]:
@@ -248,6 +272,9 @@ def ratios(results: list[Result]) -> dict[str, str]:
             if "england-ingest-measure" in by:
                 cold = by["england-reports-10"].median + by["england-ingest-measure"].median
                 out[name] += f"; / keystage incl. England ingest + measures = {base / cold:.1f}x"
+    if "demo-cold-quarto" in by and "demo-cold-pandoc" in by:
+        times = by["demo-cold-quarto"].median / by["demo-cold-pandoc"].median
+        out["demo-cold-quarto"] = f"quarto / pandoc = {times:.1f}x (target: at most 3x)"
     if "demo-cold" in by and by["demo-cold"].reports:
         out["demo-cold"] = f"{by['demo-cold'].median / by['demo-cold'].reports:.2f} s per report"
     return out
@@ -277,7 +304,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/keystage-bench"))
-    parser.add_argument("--only", nargs="*", choices=["demo", "england"], default=["demo", "england"])
+    parser.add_argument("--only", nargs="*", choices=["demo", "engines", "england"], default=["demo", "engines", "england"])
     parser.add_argument("--job-profile", type=Path, metavar="LOGS", help="only write job-profile.md from a build's logs folder")
     args = parser.parse_args()
     if args.job_profile:
@@ -286,6 +313,8 @@ def main() -> None:
     results: list[Result] = []
     if "demo" in args.only:
         results += demo_scenarios(args.scratch, args.repeats)
+    if "engines" in args.only:
+        results += engine_scenarios(args.scratch, args.repeats)
     if "england" in args.only:
         results += england_scenarios(args.scratch, args.repeats)
     write_results(results, args.repeats)

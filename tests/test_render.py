@@ -170,13 +170,3 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
         choose_engine("quarto")
     monkeypatch.setattr(quarto, "quarto_path", lambda: "/opt/quarto/bin/quarto")
     assert (choose_engine("auto"), choose_engine("pandoc")) == ("quarto", "pandoc")
-
-
-@pytest.mark.skipif(quarto.quarto_path() is None, reason="quarto is not installed (not on PATH, QUARTO_PATH unset)")
-def test_quarto_back_end_renders_the_same_content(tmp_path: Path) -> None:
-    made = render_report(FIXTURE, tmp_path / "q", engine="quarto")
-    page = made.html.read_text(encoding="utf-8")
-    assert made.engine == "quarto" and TABLE_1 in page and f'alt="{ALT}"' in page
-    assert "debug: this stream text" not in page
-    assert PdfReader(made.pdf).pages[0].mediabox.height == pytest.approx(841.89, abs=1)
-    assert any(len(t.rows) == 61 for t in docx.Document(made.docx).tables)

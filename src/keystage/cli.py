@@ -183,8 +183,13 @@ def build(
         raise typer.BadParameter("give the LA code(s) to report on with --la", param_hint="--la")
     if not Path("Snakefile").is_file():
         _fail(FileNotFoundError("run keystage build from the keystage folder (the one holding the Snakefile)"))
+    from keystage.render.engine import describe_engine
+
+    with _clear_errors():
+        chosen, sentence = describe_engine(engine)  # type: ignore[arg-type]
+    typer.echo(sentence)
     base = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
-    config = build_config(data_dir, list(la or []), out, engine, base)
+    config = build_config(data_dir, list(la or []), out, chosen, base)
     if reports_dir is not None:
         config["reports_dir"] = str(reports_dir)
     with _clear_errors():

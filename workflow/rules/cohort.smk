@@ -122,9 +122,8 @@ for _la in config["las"] if config["cohort_reports"] else []:
         log:
             f"{CWORK}/logs/render/{_la}-cohort-pages.log",
         run:
-            from keystage.render.engine import render_report
+            from keystage.render.engine import render_web_pages
 
-            for manifest in output:
-                folder = Path(manifest).parent
-                page = Path(input.pages) / f"{folder.name}.ipynb"
-                render_report(page, folder, engine=params.engine, data_dir=Path(input.pages) / f"{folder.name}_data")
+            folders = [Path(manifest).parent for manifest in output]
+            render_web_pages([(Path(input.pages) / f"{f.name}.ipynb", f, Path(input.pages) / f"{f.name}_data") for f in folders],
+                             engine=params.engine)

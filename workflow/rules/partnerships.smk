@@ -123,8 +123,7 @@ for _la in config["las"] if config["school_profiles"] else []:
         log:
             f"{PWORK}/logs/render/{_la}-profiles.log",
         run:
-            from keystage.render.engine import render_report
+            from keystage.render.engine import render_web_pages
 
-            for manifest in output:
-                folder = Path(manifest).parent
-                render_report(Path(input.notebooks) / f"{folder.name}.ipynb", folder, engine=params.engine, html_only=True)
+            folders = [Path(manifest).parent for manifest in output]
+            render_web_pages([(Path(input.notebooks) / f"{f.name}.ipynb", f, None) for f in folders], engine=params.engine)

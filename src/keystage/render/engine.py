@@ -68,11 +68,36 @@ def report_slug(meta: dict[str, Any]) -> str:
 
 def choose_engine(engine: Engine) -> str:
     """"quarto" or "pandoc": auto picks Quarto when it is installed; asking for Quarto without it is an error."""
+    if engine not in ("auto", "pandoc", "quarto"):
+        raise InputError("--engine", None, None, f"auto, pandoc or quarto, not {engine!r}")
     if engine == "pandoc" or (engine == "auto" and quarto.quarto_path() is None):
         return "pandoc"
     if quarto.quarto_path() is None:
         raise InputError("quarto", None, None, "a quarto binary on PATH or named by QUARTO_PATH (or --engine pandoc)")
     return "quarto"
+
+
+def describe_engine(engine: Engine) -> tuple[str, str]:
+    """The engine a build will use and the sentence saying so (which engine, why, and how to pick the other)."""
+    chosen = choose_engine(engine)
+    if chosen == "quarto":
+        why = "asked for with --engine quarto" if engine == "quarto" else "chosen by --engine auto: quarto is installed"
+        version, binary = quarto.quarto_version(), quarto.quarto_path()
+        return chosen, f"Rendering with Quarto {version} ({binary}), {why}; --engine pandoc to use pandoc."
+    why = "asked for with --engine pandoc" if engine == "pandoc" else "chosen by --engine auto: quarto is not installed"
+    return chosen, f"Rendering with pandoc + Typst (the Python wheels), {why}."
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One report about to render: where from and to, its slug, metadata, CSV downloads and page links."""
+
+    nb_path: Path
+    out_dir: Path
+    slug: str
+    meta: dict[str, Any]
+    downloads: tuple[tuple[str, Path], ...]
+    links: PageLinks
 
 
 def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_dir: Path | None = None,
@@ -81,9 +106,35 @@ def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_di
 
     `data_dir` holds the CSVs the notebook's `downloads` name (default: a `data` folder beside the notebook);
     `site_root` is the relative href from the report folder to the site's index (reports live at reports/<slug>/);
-    `html_only` skips the PDF and DOCX (pandoc back end), for pages such as school profiles made by the hundred.
+    `html_only` skips the PDF and DOCX, for web-only pages (render_web_pages renders many of them at once).
     """
-    nb_path, out_dir = Path(nb_path), Path(out_dir)
+    job = _prepare(Path(nb_path), Path(out_dir), data_dir, site_root, html_only)
+    chosen = choose_engine(engine)
+    with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
+        markdown, _ = notebook_to_markdown(job.nb_path, Path(scratch) / "assets")
+        if chosen == "quarto":
+            made = quarto.render_page(quarto.QuartoPage(job.slug, markdown, job.meta, job.links), Path(scratch), html_only)
+        else:
+            made = _render_with_pandoc(markdown, job.meta, Path(scratch), job.slug, job.links, html_only)
+        return _place(job, made, chosen)
+
+
+def render_web_pages(pages: list[tuple[Path, Path, Path | None]], engine: Engine = "auto",
+                     site_root: str = "../..") -> list[RenderedReport]:
+    """Render web-only pages, each (notebook, out_dir, data_dir), as HTML: Quarto does them all in one run."""
+    chosen = choose_engine(engine)
+    if chosen == "pandoc" or not pages:
+        return [render_report(nb, out, "pandoc", data, site_root, html_only=True) for nb, out, data in pages]
+    jobs = [_prepare(Path(nb), Path(out), data, site_root, html_only=True) for nb, out, data in pages]
+    with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
+        batch = [quarto.QuartoPage(job.slug, notebook_to_markdown(job.nb_path, Path(scratch) / job.slug / "assets")[0],
+                                   job.meta, job.links) for job in jobs]
+        made = quarto.render_pages(batch, Path(scratch))
+        return [_place(job, made[job.slug], chosen) for job in jobs]
+
+
+def _prepare(nb_path: Path, out_dir: Path, data_dir: Path | None, site_root: str, html_only: bool) -> _Job:
+    """Read the report's metadata, clear what an earlier render of it owned, copy its CSVs, work out its links."""
     meta = report_meta(json.loads(nb_path.read_text(encoding="utf-8")), nb_path)
     slug = report_slug(meta)
     for owned in ("assets", "data"):
@@ -93,19 +144,20 @@ def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_di
     copies = () if html_only else (("PDF copy", f"{slug}.pdf", "PDF, A4"), ("Word copy", f"{slug}.docx", "DOCX"))
     links = PageLinks(home=f"{site_root}/index.html", search=f"{site_root}/search.html", css="style.css",
                       downloads=copies + tuple((label, f"data/{p.name}", "CSV") for label, p in downloads))
-    chosen = choose_engine(engine)
-    with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
-        if chosen == "quarto":
-            made = quarto.render_with_quarto(nb_path, Path(scratch), slug, meta, links)
-        else:
-            made = _render_with_pandoc(nb_path, Path(scratch), slug, links, html_only)
-        placed = {name: _move(path, out_dir / name) for name, path in made.items()}
-    shutil.copyfile(TEMPLATES / "site.css", out_dir / "style.css")
-    assets = tuple(sorted(p for p in (out_dir / "assets").rglob("*") if p.is_file())) if (out_dir / "assets").exists() else ()
-    report = RenderedReport(dir=out_dir, slug=slug, engine=chosen, html=placed["index.html"], pdf=placed.get(f"{slug}.pdf"),
-                            docx=placed.get(f"{slug}.docx"), assets=assets, downloads=downloads, meta=meta)
-    (out_dir / MANIFEST).write_text(json.dumps(report.manifest(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                                    encoding="utf-8")
+    return _Job(nb_path, out_dir, slug, meta, downloads, links)
+
+
+def _place(job: _Job, made: dict[str, Path], engine: str) -> RenderedReport:
+    """Move the rendered files into the report folder, add its stylesheet, and write report.json."""
+    placed = {name: _move(path, job.out_dir / name) for name, path in made.items()}
+    shutil.copyfile(TEMPLATES / "site.css", job.out_dir / "style.css")
+    assets_dir = job.out_dir / "assets"
+    assets = tuple(sorted(p for p in assets_dir.rglob("*") if p.is_file())) if assets_dir.exists() else ()
+    report = RenderedReport(dir=job.out_dir, slug=job.slug, engine=engine, html=placed["index.html"],
+                            pdf=placed.get(f"{job.slug}.pdf"), docx=placed.get(f"{job.slug}.docx"), assets=assets,
+                            downloads=job.downloads, meta=job.meta)
+    (job.out_dir / MANIFEST).write_text(json.dumps(report.manifest(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
     return report
 
 
@@ -124,9 +176,9 @@ def copy_downloads(meta: dict[str, Any], nb_path: Path, data_dir: Path, dest: Pa
     return tuple(copied)
 
 
-def _render_with_pandoc(nb_path: Path, scratch: Path, slug: str, links: PageLinks, html_only: bool = False) -> dict[str, Path]:
-    """The pandoc + Typst back end, in a scratch folder; returns the files and folders to move into place."""
-    markdown, meta = notebook_to_markdown(nb_path, scratch / "assets")
+def _render_with_pandoc(markdown: str, meta: dict[str, Any], scratch: Path, slug: str, links: PageLinks,
+                       html_only: bool = False) -> dict[str, Path]:
+    """The pandoc + Typst back end, in a scratch folder (figures already in assets/); returns what to move into place."""
     made = {"index.html": html_page(markdown, meta, links, scratch / "index.html")}
     if not html_only:
         made[f"{slug}.docx"] = docx_file(markdown, meta, scratch / f"{slug}.docx")

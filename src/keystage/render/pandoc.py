@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -50,22 +51,26 @@ def run_pandoc(args: list[str], markdown: str, cwd: Path, epoch: int) -> None:
         raise RuntimeError(f"pandoc {' '.join(args)} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
 
 
+def page_variables(meta: dict[str, Any], links: PageLinks, escape: Callable[[str], str]) -> dict[str, Any]:
+    """The page template's `ks` values (title, cover rows, downloads, site links), each string passed through `escape`."""
+    cover = cover_rows(meta) if meta.get("cover") else []  # a page with no committee cover gets no block repeating its title
+    return {
+        "title": escape(str(meta["title"])),
+        "subtitle": escape(str(meta.get("subtitle") or "")),
+        "council": escape(council(meta)),
+        "cover": [{"label": escape(label), "values": [escape(v) for v in values]} for label, values in cover],
+        "downloads": [{"label": escape(lab), "href": escape(href), "format": escape(fmt)} for lab, href, fmt in links.downloads],
+        "home": escape(links.home),
+        "search": escape(links.search),
+        "css": escape(links.css),
+        "site_title": escape(SITE_TITLE),
+        "version": escape(__version__),
+    }
+
+
 def html_page(markdown: str, meta: dict[str, Any], links: PageLinks, out_html: Path) -> Path:
     """Write the report as a standalone, accessible HTML page (own template, local CSS, no external resources)."""
-    esc = html.escape
-    cover = cover_rows(meta) if meta.get("cover") else []  # a page with no committee cover gets no block repeating its title
-    page = {
-        "title": esc(str(meta["title"])),
-        "subtitle": esc(str(meta.get("subtitle") or "")),
-        "council": esc(council(meta)),
-        "cover": [{"label": esc(label), "values": [esc(v) for v in values]} for label, values in cover],
-        "downloads": [{"label": esc(lab), "href": esc(href), "format": esc(fmt)} for lab, href, fmt in links.downloads],
-        "home": esc(links.home),
-        "search": esc(links.search),
-        "css": esc(links.css),
-        "site_title": SITE_TITLE,
-        "version": __version__,
-    }
+    page = page_variables(meta, links, html.escape)
     args = ["--to", "html5", "--standalone", "--template", str(TEMPLATES / "page.html"), "--toc", "--toc-depth=3",
             "--wrap=none", "--section-divs", f"--variable-json=ks:{json.dumps(page)}",
             f"--variable=pagetitle:{page['title']}", "--output", str(out_html)]
@@ -115,17 +120,22 @@ def a4_reference_docx() -> bytes:
 
 def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
     """Write the report as Typst source (own template; cover data in a JSON file beside it) ready to compile."""
-    cover_json = out_typ.with_suffix(".json")
-    rows = [{"label": label, "values": values} for label, values in cover_rows(meta)]
-    data = {"title": str(meta["title"]), "council": council(meta), "cover": rows,
-            "authors": [str(a) for a in (meta.get("cover") or {}).get("authors") or []],
-            "footer": str((meta.get("cover") or {}).get("reference") or meta["title"])}
-    cover_json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    cover_json = write_cover_json(meta, out_typ.with_suffix(".json"))
     args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none",
             f"--variable=ks-json:{cover_json.name}", "--output", str(out_typ)]
     run_pandoc(args, markdown, out_typ.parent, report_epoch(meta))
     out_typ.write_text(typst_image_alt(out_typ.read_text(encoding="utf-8"), markdown), encoding="utf-8")
     return out_typ
+
+
+def write_cover_json(meta: dict[str, Any], path: Path) -> Path:
+    """Write the cover data report.typ reads (title, council, cover rows, authors, footer) as JSON, so no string is markup."""
+    rows = [{"label": label, "values": values} for label, values in cover_rows(meta)]
+    data = {"title": str(meta["title"]), "council": council(meta), "cover": rows,
+            "authors": [str(a) for a in (meta.get("cover") or {}).get("authors") or []],
+            "footer": str((meta.get("cover") or {}).get("reference") or meta["title"])}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
 
 
 def typst_image_alt(source: str, markdown: str) -> str:

@@ -1,28 +1,41 @@
-"""The Quarto back end: render one executed notebook alone in a scratch folder, never re-executing it.
+"""The Quarto back end: the pandoc path's Markdown, templates and A4 reference document, rendered by Quarto.
 
-Each report renders in its own folder (no shared project, so parallel renders cannot race on
-`site_libs` or `*_files`), with `--output-dir` (Quarto's `--output` takes no path). The notebook is
-first rewritten into what Quarto expects: a front-matter raw cell, the cover block, hidden code, only
-the published outputs (as in keystage.render.notebook), pandoc table captions, and each figure's
-caption and alt text as `fig-cap`/`fig-alt` cell options.
+Parity by construction: Quarto gets the Markdown keystage.render.notebook makes for pandoc, keystage's own
+page template (site navigation, cover block, downloads, contents, footer), Typst template and A4 reference
+DOCX, so both engines publish the same paper and the same site. A report's formats are made in one Quarto
+run; web-only pages are rendered as HTML only, a whole batch of them in one Quarto run (one Deno start-up).
+Each batch renders in its own scratch folder, a throwaway Quarto project, never in the repository.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from keystage.render.cover import cover_markdown
-from keystage.render.notebook import caption_tables, cell_text
-from keystage.render.pandoc import TEMPLATES, PageLinks
+from keystage.render.cover import cover_markdown, report_epoch
+from keystage.render.pandoc import READER, TEMPLATES, PageLinks, a4_reference_docx, page_variables, wrap_tables, write_cover_json
 
-FORMATS = "html,typst,docx"
+PRINT_FORMATS = ("typst", "docx")
+REFERENCE_DOCX = ".keystage-reference.docx"
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_IMAGE_ALT = re.compile(r'(\]\([^)\s]+\.png\)\{)alt=')
+
+
+@dataclass(frozen=True)
+class QuartoPage:
+    """One report for Quarto: its slug, pandoc Markdown (figures in `assets/` beside it), metadata and links."""
+
+    slug: str
+    markdown: str
+    meta: dict[str, Any]
+    links: PageLinks
 
 
 def quarto_path() -> str | None:
@@ -33,62 +46,87 @@ def quarto_path() -> str | None:
     return shutil.which("quarto")
 
 
-def render_with_quarto(nb_path: Path, scratch: Path, slug: str, meta: dict[str, Any], links: PageLinks) -> dict[str, Path]:
-    """Render a copy of the notebook in `scratch` to HTML, Typst PDF and DOCX; return what to move into place."""
+def quarto_version() -> str:
+    """What `quarto --version` prints (e.g. "1.10.18"), for the build's opening line."""
     binary = quarto_path()
     if binary is None:
         raise RuntimeError("quarto is not installed (set QUARTO_PATH or put quarto on PATH)")
-    nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
-    source = scratch / f"{slug}.ipynb"
-    source.write_text(json.dumps(quarto_notebook(nb, meta, links), indent=1), encoding="utf-8")
-    shutil.copyfile(TEMPLATES / "site.css", scratch / links.css)
-    out = scratch / "_out"
-    cmd = [binary, "render", source.name, "--to", FORMATS, "--output-dir", out.name, "--no-execute"]
-    done = subprocess.run(cmd, cwd=scratch, capture_output=True, check=False)
+    return subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def literal_markdown(text: str) -> str:
+    """Backslash-escape every ASCII punctuation mark, so pandoc reads a metadata string as plain text (no smart quotes)."""
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def quarto_markdown(page: QuartoPage, html_only: bool) -> str:
+    """The .qmd source: front matter naming keystage's templates, the DOCX-only cover block, then the report's Markdown."""
+    html = {"template": str(TEMPLATES / "page.html"), "minimal": True, "toc": True, "toc-depth": 3,
+            "section-divs": True, "anchor-sections": False, "html-math-method": "plain", "wrap": "none"}
+    formats: dict[str, Any] = {"html": html}
+    if not html_only:
+        formats["typst"] = {"template": str(TEMPLATES / "report.typ"), "wrap": "none", "shift-heading-level-by": 0}
+        formats["docx"] = {"reference-doc": REFERENCE_DOCX, "toc": False}
+    front = {"lang": "en-GB", "from": READER, "engine": "markdown", "syntax-highlighting": "none",
+             "pagetitle": literal_markdown(str(page.meta["title"])), "ks-json": f"{page.slug}.json",
+             "ks": page_variables(page.meta, page.links, literal_markdown),
+             "filters": [{"path": str(TEMPLATES / "quarto-pandoc-parity.lua"), "at": "post-render"}], "format": formats}
+    body = _IMAGE_ALT.sub(r"\1fig-alt=", page.markdown)
+    cover = "" if html_only else f'::: {{.content-visible when-format="docx"}}\n{cover_markdown(page.meta)}\n:::\n\n'
+    return "---\n" + yaml.safe_dump(front, sort_keys=True, allow_unicode=True) + "---\n\n" + cover + body
+
+
+def write_source(page: QuartoPage, folder: Path, html_only: bool) -> Path:
+    """Write the page's .qmd, and for print formats its cover JSON and A4 reference DOCX, into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not html_only:
+        write_cover_json(page.meta, folder / f"{page.slug}.json")
+        (folder / REFERENCE_DOCX).write_bytes(a4_reference_docx())
+    source = folder / f"{page.slug}.qmd"
+    source.write_text(quarto_markdown(page, html_only), encoding="utf-8")
+    return source
+
+
+def run_quarto(target: Path, formats: tuple[str, ...], epoch: int) -> None:
+    """`quarto render` a file or a project folder to `formats` in one run, with outputs dated `epoch`."""
+    binary = quarto_path()
+    if binary is None:
+        raise RuntimeError("quarto is not installed (set QUARTO_PATH or put quarto on PATH)")
+    folder = target if target.is_dir() else target.parent
+    cmd = [binary, "render", *([] if target.is_dir() else [target.name]), "--to", ",".join(formats), "--no-execute"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    done = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"quarto render {nb_path} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    made = {"index.html": out / f"{slug}.html", f"{slug}.pdf": out / f"{slug}.pdf", f"{slug}.docx": out / f"{slug}.docx"}
-    if (out / f"{slug}_files").is_dir():
-        made[f"{slug}_files"] = out / f"{slug}_files"
+        raise RuntimeError(f"quarto render {target} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+
+
+def render_page(page: QuartoPage, folder: Path, html_only: bool) -> dict[str, Path]:
+    """Render one report in `folder` (its assets already there) to HTML, and unless `html_only` PDF and DOCX."""
+    source = write_source(page, folder, html_only)
+    run_quarto(source, ("html",) if html_only else ("html", *PRINT_FORMATS), report_epoch(page.meta))
+    return outputs(page, folder, html_only)
+
+
+def render_pages(pages: list[QuartoPage], root: Path) -> dict[str, dict[str, Path]]:
+    """Render web-only pages, each in root/<slug>/ (assets already there), as HTML in one Quarto run; outputs by slug."""
+    for page in pages:
+        write_source(page, root / page.slug, html_only=True)
+    (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    run_quarto(root, ("html",), min(report_epoch(p.meta) for p in pages))
+    return {page.slug: outputs(page, root / page.slug, html_only=True) for page in pages}
+
+
+def outputs(page: QuartoPage, folder: Path, html_only: bool) -> dict[str, Path]:
+    """The files Quarto made for one page, by the name they take in the report folder (tables in scroll regions, as pandoc's)."""
+    html = folder / f"{page.slug}.html"
+    if html.is_file():
+        html.write_text(wrap_tables(html.read_text(encoding="utf-8")), encoding="utf-8")
+    made = {"index.html": html}
+    if not html_only:
+        made |= {f"{page.slug}.pdf": folder / f"{page.slug}.pdf", f"{page.slug}.docx": folder / f"{page.slug}.docx"}
+    if (folder / "assets").is_dir():
+        made["assets"] = folder / "assets"
+    missing = [str(path) for path in made.values() if not path.exists()]
+    if missing:
+        raise RuntimeError(f"quarto render made no {', '.join(missing)}")
     return made
-
-
-def quarto_notebook(nb: dict[str, Any], meta: dict[str, Any], links: PageLinks) -> dict[str, Any]:
-    """A copy of the notebook ready for Quarto: front matter, cover, download links, hidden code, published outputs only."""
-    front = {"title": str(meta["title"]), "lang": "en-GB", "execute": {"enabled": False, "echo": False, "warning": False},
-             "format": {"html": {"toc": True, "html-math-method": "plain", "css": links.css, "embed-resources": False},
-                        "typst": {"papersize": "a4", "margin": {"x": "2.2cm", "y": "2.2cm"}, "page-numbering": "1"},
-                        "docx": {"toc": False}}}
-    if meta.get("subtitle"):
-        front["subtitle"] = str(meta["subtitle"])
-    head = [{"cell_type": "raw", "metadata": {}, "source": "---\n" + yaml.safe_dump(front, sort_keys=True) + "---\n"},
-            {"cell_type": "markdown", "metadata": {}, "source": cover_markdown(meta)},
-            {"cell_type": "markdown", "metadata": {}, "source": _downloads_markdown(links)}]
-    cells = [_quarto_cell(cell) for cell in nb.get("cells", []) if cell.get("cell_type") in ("markdown", "code")]
-    return {**nb, "cells": head + cells}
-
-
-def _quarto_cell(cell: dict[str, Any]) -> dict[str, Any]:
-    """A markdown cell as is; a code cell hidden, keeping only Markdown and PNG outputs, with figure options."""
-    if cell["cell_type"] == "markdown":
-        return cell
-    outputs, caps, alts = [], [], []
-    for output in cell.get("outputs", []):
-        data = output.get("data", {})
-        if "text/markdown" in data:
-            outputs.append({**output, "data": {"text/markdown": caption_tables(cell_text(data["text/markdown"]))}})
-        elif "image/png" in data:
-            png = output.get("metadata", {}).get("image/png", {})
-            caps.append(png.get("caption") or output.get("metadata", {}).get("caption") or "")
-            alts.append(png.get("alt") or "")
-            outputs.append({**output, "data": {"image/png": data["image/png"]}})
-    options = ["#| echo: false", "#| warning: false"]
-    if caps:
-        options += [f"#| fig-cap: {json.dumps(caps if len(caps) > 1 else caps[0])}",
-                    f"#| fig-alt: {json.dumps(alts if len(alts) > 1 else alts[0])}"]
-    return {**cell, "source": "\n".join(options) + "\n" + cell_text(cell.get("source", "")), "outputs": outputs}
-
-
-def _downloads_markdown(links: PageLinks) -> str:
-    """The report's download links as a Markdown list (PDF, DOCX and CSV files)."""
-    return "**Downloads**\n\n" + "\n".join(f"- [{label}]({href}) ({fmt})" for label, href, fmt in links.downloads) + "\n"

@@ -1,0 +1,20 @@
+-- keystage, Quarto back end: run after Quarto's own filters, this puts back two things plain pandoc keeps.
+-- Tables: Quarto marks every table "typst:no-figure" (quarto-cli issue 10438), so Typst would drop a table's
+-- caption; a captioned table gets its figure and caption back.
+-- Images: Quarto reads alt text from fig-alt but leaves it out of DOCX (the caption goes in instead); the
+-- fig-alt text becomes the image's description, which pandoc's writers use as its alt text.
+function Table(tbl)
+  if #tbl.caption.long > 0 then
+    tbl.classes = tbl.classes:filter(function(class) return class ~= "typst:no-figure" end)
+  end
+  return tbl
+end
+
+function Image(img)
+  local alt = img.attributes["fig-alt"]
+  if alt then
+    img.caption = pandoc.Inlines({pandoc.Str(alt)})
+    img.attributes["fig-alt"] = nil
+  end
+  return img
+end
