@@ -1,17 +1,17 @@
-"""Comparators for each LA: national, region and statistical-neighbour figures, rank and quartile band."""
+"""Comparators for each LA: national, region and statistical-neighbour figures, and its rank (keystage.measures.ranks)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from keystage.measures.ranks import la_ranks
 from keystage.standards import Standards
 
 COMPARATOR_COLUMNS = [
     "la_code", "year", "measure", "la_published", "national", "region_name", "region", "sn_mean", "n_neighbours",
     "rank", "n_las", "quartile",
 ]  # fmt: skip
-QUARTILES = np.array(["A", "B", "C", "D"])
 
 
 def _present(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,18 +46,6 @@ def national(aggregates: pd.DataFrame | None, benchmarks: pd.DataFrame | None) -
     pair = pair.merge(both[["year", "measure", "national_source"]], on=["year", "measure"], how="left")
     pair["national_source"] = pair["national_source"].fillna(pair["year"].map(source))
     return pair.rename(columns={"value": "national"})[["year", "measure", "national", "national_source"]]
-
-
-def la_ranks(la_values: pd.DataFrame, standards: Standards) -> pd.DataFrame:
-    """Rank of each LA's value among all LAs with a value (1 = best; ties take the better rank) and its
-    quartile band A (best) to D: band = ceil(4 * rank / n_las), polarity per standards.lower_is_better."""
-    sign = la_values["measure"].map(standards.polarity).to_numpy()
-    keyed = la_values.assign(_score=-sign * la_values["value"].to_numpy())
-    grouped = keyed.groupby(["year", "measure"], sort=False)["_score"]
-    rank = grouped.rank(method="min")
-    n = grouped.transform("count")
-    band = np.ceil(4 * rank / n).clip(1, 4).astype(int) - 1
-    return la_values.assign(rank=rank.astype(int), n_las=n.astype(int), quartile=QUARTILES[band.to_numpy()])
 
 
 def comparators(
