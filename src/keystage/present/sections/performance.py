@@ -436,7 +436,7 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
     wide = bands[bands["year"].isin(years)].pivot_table(index="year", columns="band", values="pct", aggfunc="first")
     for label in labels:
         # a band no school fell in is 0% of the schools with a change, not a missing figure
-        tidy[f"band_{label}"] = (tidy["year"].map(wide[label]) if label in wide.columns else np.nan).fillna(0.0)
+        tidy[f"band_{label}"] = tidy["year"].map(wide[label]).fillna(0.0) if label in wide.columns else 0.0
     tidy.loc[tidy["n_with_change"] == 0, [f"band_{b}" for b in labels]] = np.nan
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
