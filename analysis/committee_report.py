@@ -27,6 +27,12 @@ report = open_report(work_dir, reports_dir, standards_path, la_code, kind, unit_
 ctx = report.ctx
 
 # %% [markdown]
+# ## Summary
+
+# %%
+report.show(sections.summary(ctx))
+
+# %% [markdown]
 # ## 1 Purpose of Report
 
 # %%
@@ -48,10 +54,8 @@ report.show(sections.other_measures(ctx))
 # %%
 report.show(sections.closing_gap(ctx))
 
-# %% [markdown]
-# ## 3 Accounting for the improvement
-
 # %%
+report.show(sections.improvement_heading(ctx))
 report.show(sections.support(ctx))
 
 # %%

@@ -28,6 +28,7 @@ from IPython.display import display
 from keystage.measures.floor import NO_RESULT
 from keystage.narrate import report_metadata
 from keystage.present.charts import figure_output, use_house_style
+from keystage.present.notes import has_la_records
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import (
     executed_notebook,
@@ -191,7 +192,7 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
                 + captioned_table(number.next_table("support", ""), f"{name}: days of school-improvement support by year", frame)
             )
         )
-    else:
+    elif "support_days" in canonical:
         out.append(md("## Support from the LA\n\nThe LA's records list no support days for this school."))
     if len(my_spells):
         links = [
@@ -257,6 +258,7 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         "unit_id": str(urn),
         "unit_name": name,
         "year": year,
+        "la_records": has_la_records(canonical.get("provenance")),
     }
     return meta, out
 

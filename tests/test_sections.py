@@ -285,8 +285,12 @@ def test_numbering_has_no_gaps_and_references_resolve(tmp_path: Path) -> None:
     assert captions == [str(n) for n in numbers]
     for ref in re.findall(r"Tables? (\d+)", text):
         assert int(ref) <= len(numbers)
-    assert "No records of school-improvement support" in text
-    assert "### 3.1 Support deployed" in text and "### 3.2 Mathematics" in text  # subsections renumber when one is omitted
+    # no support records: the support subsection is left out whole, so the subject subsection is 3.1
+    assert "Support deployed" not in text and "omitted" not in text
+    assert "### 3.1 Mathematics" in text
+    assert sections.improvement_heading(ctx)[0].markdown == "## 3 Results by subject"
+    notes = sections.data_notes(ctx)[0].markdown
+    assert notes.count("**Sections left out.**") == 1 and "the sections on support deployed" in notes and "case-study appendix" in notes
     assert "5.1 There are no financial implications" in text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,6 @@ IMPLICATIONS = {
 DEFAULT_TEXT = {
     "purpose": "The purpose of this paper is to report the Key Stage 2 results of {unit} and to set them "
     "beside national and local comparators.",
-    "conclusions": "Members are asked to note the results set out in this report.",
     **{key: f"There are no {label.lower()} implications arising from this report." for key, label in IMPLICATIONS.items()},
 }
 
@@ -58,13 +58,16 @@ class ReportConfig:
     last_year: int | None = None
     corporate: list[dict[str, str]] = field(default_factory=list)
     impact_assessments: list[dict[str, str]] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+    draft: bool = False
 
     def cover(self, default_title: str) -> dict[str, Any]:
-        """The cover block the renderers print on page 1."""
+        """The cover block the renderers print on page 1 (the date in British long form, "21 January 2026")."""
         return {
             "council": self.council,
             "committee": self.committee,
-            "date": self.date,
+            "date": long_date(self.date),
+            "draft": self.draft,
             "title": self.title or default_title,
             "reference": self.reference,
             "report_from": self.report_from,
@@ -85,18 +88,29 @@ class ReportConfig:
         return DEFAULT_TEXT.get(section, "").format(unit=unit)
 
 
-REQUIRED = ("council", "committee", "date", "reference", "report_from")
+REQUIRED = ("council", "committee", "report_from")
+
+
+def long_date(value: object) -> str:
+    """A date as a British committee paper prints it: 2026-01-21 -> "21 January 2026"; other text as it is."""
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    try:
+        return long_date(dt.date.fromisoformat(str(value).strip()))
+    except ValueError:
+        return str(value or "")
 
 
 def default_config(folder: Path, la_name: str) -> ReportConfig:
-    """The metadata used when an LA has no report.yaml yet: plain, and labelled as a draft."""
+    """The metadata used when an LA has no report.yaml yet: only what is known (the LA's name as DfE gives it,
+    no invented council suffix, committee, date or reference), so the paper carries nothing to delete."""
     return ReportConfig(
         folder=folder,
-        council=f"{la_name} Council",
-        committee="Children and Young People's Committee",
-        date="(date of meeting)",
+        council=la_name,
+        committee="",
+        date="",
         title=None,
-        reference="(draft)",
+        reference="",
         report_from="Director of Children's Services",
         authors=[],
         contacts=[],
@@ -125,9 +139,9 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
         folder=folder,
         council=str(raw["council"]),
         committee=str(raw["committee"]),
-        date=str(raw["date"]),
+        date=long_date(raw.get("date")),
         title=raw.get("title"),
-        reference=str(raw["reference"]),
+        reference=str(raw.get("reference") or ""),
         report_from=str(raw["report_from"]),
         authors=[str(a) for a in raw.get("authors") or []],
         contacts=[Contact(**{k: str(v) for k, v in c.items() if k in ("name", "role", "tel", "email")}) for c in contacts],
@@ -135,4 +149,6 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
         last_year=years.get("last"),
         corporate=list(raw.get("corporate") or []),
         impact_assessments=list(raw.get("impact_assessments") or []),
+        recommendations=[str(r) for r in raw.get("recommendations") or []],
+        draft=bool(raw.get("draft", False)),
     )

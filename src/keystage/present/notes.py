@@ -7,6 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 
+def has_la_records(provenance: pd.DataFrame | None) -> bool:
+    """True when any input file came from the LA's own records (the data folder's la/), so texts may speak of them."""
+    return provenance is not None and bool(provenance["file"].astype(str).str.startswith("la/").any())
+
+
 def rejects_summary(rejects: pd.DataFrame) -> pd.DataFrame:
     """Rejected values counted by file and reason, largest first, for the data notes."""
     if rejects.empty:

@@ -190,7 +190,7 @@ def read_canonical_notes(canonical: Path, urns: list[int]) -> dict[str, pd.DataF
     """The canonical tables the appendices and the support chart need (absent tables are left out);
     support days are mapped to series URNs and limited to the unit's schools."""
     found = {}
-    for name in ("provenance", "rejects", "lineage"):
+    for name in ("provenance", "rejects", "lineage", "stat_neighbours", "la_codes"):
         path = canonical / f"{name}.parquet"
         if path.is_file():
             found[name] = pd.read_parquet(path)
