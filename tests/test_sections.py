@@ -326,3 +326,11 @@ def test_report_years(first: int | None, last: int | None, expected: list[int]) 
     # defaults: the last year with data, and the four test years up to it (2020 and 2021 had no tests)
     available = [2015, 2016, 2017, 2019, 2018, 2022, 2023, 2019, 2030]  # 2030 is not a configured year
     assert report_years(available, STANDARDS, first, last) == expected
+
+
+def test_case_study_floor_cell_counts_statuses_instead_of_listing_urns() -> None:
+    from keystage.present.sections.closing import floor_summary
+
+    assert floor_summary("111945: above") == "above"
+    # three schools: two above, one below -> counts in order of first appearance
+    assert floor_summary("111945: above; 111946: below; 111947: above") == "2 above, 1 below"

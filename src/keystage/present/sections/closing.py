@@ -114,6 +114,17 @@ def _case_schools(rows: pd.DataFrame, names: pd.Series, year: int) -> str:
     return ("Schools: " if len(links) > 1 else "School: ") + ", ".join(links) + " (profile pages on the website)."
 
 
+def floor_summary(status: object) -> str:
+    """A case study's floor cell: one school's status ("111945: above" -> "above"); for several schools the
+    count of each status ("111945: above; 111946: below; 111947: above" -> "2 above, 1 below"), since the
+    line naming the schools links each to its profile and a list of URNs does not fit a table cell."""
+    parts = [p.split(": ", 1)[-1] for p in str(status).split("; ")]
+    if len(parts) == 1:
+        return parts[0]
+    counts = {s: parts.count(s) for s in dict.fromkeys(parts)}
+    return ", ".join(f"{n} {s}" for s, n in counts.items())
+
+
 def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era: str, years: list[int]) -> Table:
     """One case study's figures by year; percentages suppressed for a cohort under the minimum group size."""
     subjects = subjects_of(ctx.standards, era)
@@ -122,8 +133,7 @@ def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era:
         .sort_values("year")[["year", "cohort", "headline", *subjects, "floor_status", "support_days"]]
         .reset_index(drop=True)
     )
-    # one school: "111945: above" -> "above"; a federation keeps each school's URN
-    tidy["floor_status"] = tidy["floor_status"].map(lambda s: str(s) if ";" in str(s) else str(s).split(": ", 1)[-1])
+    tidy["floor_status"] = tidy["floor_status"].map(floor_summary)
     tidy.insert(1, "case_study", f"{case_id}: {title}")
     short = ERA_TERMS[era][2]
     level = ERA_TERMS[era][0]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
-from keystage.present.charts import PALETTE, use_house_style
+from keystage.present.charts import PALETTE, percent_axis, use_house_style, year_axis
 from keystage.present.sections.blocks import (
     ERA_TERMS,
     NOT_AVAILABLE,
@@ -240,10 +240,9 @@ def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
         runs = [r for run in say.segments(points) for r in _consecutive(run, order)]
         for i, run in enumerate(runs):
             ax.plot([p.year for p in run], [p.value for p in run], marker="o", color=colour, label=name if i == 0 else None)
-    ax.set_ylabel("% of pupils")
-    ax.set_xlabel("Year of tests")
-    ax.set_xticks(ctx.unit.years)
-    ax.legend(frameon=False)
+    percent_axis(ax, "% of pupils")
+    year_axis(ax, ctx.unit.years)
+    ax.legend(frameon=False, loc="lower right")
     breaks = [years[0] for _, years in ctx.eras()[1:]]
     for year in breaks:
         ax.axvline(year - 0.5, color="grey", linestyle="--", linewidth=1)
