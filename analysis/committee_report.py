@@ -44,6 +44,7 @@ report.show(sections.purpose(ctx))
 # %%
 report.show(sections.what_is_measured(ctx))
 report.show(sections.attainment(ctx))
+report.show(sections.district_schools(ctx))
 
 # %%
 report.show(sections.floor(ctx))

@@ -53,14 +53,24 @@ def docx_text(path: Path) -> str:
 # Text an officer would have to delete before sending a paper: placeholders and boilerplate of absent records.
 PLACEHOLDERS = (
     "(date of meeting)", "(draft)", "YYYY-MM-DD", "Name, Role", "00000 000000", "example.gov.uk",
-    "is omitted", "are omitted", "no support days", "Members are asked to note",
+    "is omitted", "are omitted", "Members are asked to note",
 )  # fmt: skip
+# Texts that speak of the LA's own records, wrong in a build whose LA supplied none.
+LA_RECORD_TEXTS = ("no support days", "council's own records")
 
 
-def placeholders_in(text: str) -> list[str]:
+def placeholders_in(text: str, strings: tuple[str, ...] = PLACEHOLDERS) -> list[str]:
     """The placeholder strings found in a page's text (case-insensitive)."""
     low = text.casefold()
-    return [p for p in PLACEHOLDERS if p.casefold() in low]
+    return [p for p in strings if p.casefold() in low]
+
+
+def outputs_text(root: Path) -> dict[Path, str]:
+    """The text of every HTML, PDF and DOCX file under `root`, by path."""
+    texts = {p: p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.html"))}
+    texts.update({p: "\n".join(pdf_text(p)) for p in sorted(root.rglob("*.pdf"))})
+    texts.update({p: docx_text(p) for p in sorted(root.rglob("*.docx"))})
+    return texts
 
 
 def overlapping_text(path: Path, tolerance: float = 1.0) -> list[tuple[int, str, str]]:
@@ -77,7 +87,9 @@ def overlapping_text(path: Path, tolerance: float = 1.0) -> list[tuple[int, str,
                 for b in chars[i + 1 :]:
                     if b["x0"] >= a["x1"] - tolerance:
                         break  # sorted by x0: no later character starts inside a
-                    if min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > tolerance:
+                    # more than a quarter of the narrower glyph: kerned pairs such as an italic "Av" overlap less
+                    wide = min(a["x1"], b["x1"]) - b["x0"] > max(tolerance, 0.25 * min(a["width"], b["width"]))
+                    if wide and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > tolerance:
                         found.append((number, _line_at(page, a), _line_at(page, b)))
     return found
 

@@ -334,3 +334,37 @@ def test_case_study_floor_cell_counts_statuses_instead_of_listing_urns() -> None
     assert floor_summary("111945: above") == "above"
     # three schools: two above, one below -> counts in order of first appearance
     assert floor_summary("111945: above; 111946: below; 111947: above") == "2 above, 1 below"
+
+
+def test_district_paper_lists_its_schools_with_suppression_and_profile_links(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    unit = expected_era_unit()
+    schools = pd.DataFrame({"urn": [1, 2], "la_code": 999, "name": ["Beech Primary", "Ash Infant and Junior"],
+                            "la_name": "Testshire"})  # fmt: skip
+    tables = dict(unit.tables)
+    tables["school_changes"] = pd.DataFrame({"urn": [1, 2], "year": 2024, "measure": "headline",
+                                             "value": [72.4, 50.0], "change_1y": [3.6, -2.0]})  # fmt: skip
+    tables["floor_schools"] = pd.DataFrame({"urn": [1, 2], "year": 2024, "eligible": [30, 4],
+                                            "status": ["not available", "excluded"]})  # fmt: skip
+    tables["school_attainment"] = pd.DataFrame({"unit_id": ["1"], "year": [2024], "measure": ["read_prog"], "value": [0.5]})
+    district = replace(unit, kind="district", unit_id="north", unit_name="North", tables=tables, schools=schools)
+    blocks = sections.district_schools(context(district, tmp_path))
+    table = tables_of(blocks)[0].display.set_index("Pupils")
+    # sorted by name: Ash (4 pupils: a count of 4 is shown, but a percentage of under 6 pupils and its change are hidden)
+    assert table.index.tolist() == ["4", "30"]
+    assert table.at["30", "RWM (%)"] == "72" and table.at["30", "Change (pp)"] == "+4"
+    assert table.at["4", "RWM (%)"] == "c" and table.at["4", "Change (pp)"] == "c"
+    assert table.at["30", "Reading progress"] == "not available"  # no progress scores for 2024
+    assert table.at["30", "School"] == "[Beech Primary](../school-1-2024/index.html)"
+    assert sections.district_schools(context(unit, tmp_path)) == []  # the LA paper has no such table
+
+
+def test_summary_section_states_strengths_weaknesses_and_default_recommendation(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    text = sections.summary(ctx)[0].markdown
+    # 2024: headline 64.5 against 62.4 national (+2.1 -> 2 points above): a strength; up from 62.5 (63%) in 2023
+    assert "In 2024 65% of pupils in Testshire reached the expected standard in reading, writing and maths, " \
+           "up from 63% in 2023; 2 percentage points above the national figure (62%)" in text
+    assert text.index("*Strengths*") < text.index("**Recommendations**")
+    assert "1. That the Committee notes the Key Stage 2 results of Testshire for 2023 to 2024" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,19 @@ class ReportConfig:
             "contacts": [vars(c) for c in self.contacts],
         }
 
+    def for_district(self, district: str) -> ReportConfig:
+        """The config of a district's paper: its own committee (audience), date and reference from
+        districts/<slug>/district.yaml, never the LA paper's; without that file, none are printed."""
+        path = self.folder / "districts" / slug(district) / "district.yaml"
+        raw = _yaml(path) if path.is_file() else {}
+        return replace(
+            self,
+            committee=str(raw.get("committee") or ""),
+            date=long_date(raw.get("date")) if raw.get("date") else self.date,
+            reference=str(raw.get("reference") or ""),
+            recommendations=[str(r) for r in raw.get("recommendations") or []],
+        )
+
     def narrative_path(self, section: str, district: str | None = None) -> Path:
         """Where the officer text for a section lives (district text in districts/<slug>/)."""
         base = self.folder / "districts" / slug(district) if district else self.folder / "narrative"
@@ -89,6 +102,18 @@ class ReportConfig:
 
 
 REQUIRED = ("council", "committee", "report_from")
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping file; an InputError naming the line when it is not valid YAML."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(path, mark.line + 1 if mark else None, None, f"not valid YAML ({err})") from None
+    if not isinstance(raw, dict):
+        raise InputError(path, None, None, "a mapping of field: value")
+    return raw
 
 
 def long_date(value: object) -> str:
@@ -123,11 +148,7 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
     path = folder / "report.yaml"
     if not path.is_file():
         return default_config(folder, la_name)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(path, mark.line + 1 if mark else None, None, f"not valid YAML ({err})") from None
+    raw = _yaml(path)
     for key in REQUIRED:
         if not raw.get(key):
             raise InputError(path, None, key, f"report.yaml needs a value for {key}")

@@ -143,7 +143,8 @@ def grouped(facts: Sequence[Fact], unit: str) -> str:
     if first.kind == "score":
         items = [f"{f.item or f.topic} ({score(f.value)}{ranks[id(f)]})" for f in facts]
         return f"In {first.year} pupils' progress in {unit} was {side} the national average of 0 in {say.listing(items)}."
-    items = [f"{f.item or f.topic} ({say.pct(f.value)} against {say.pct(f.national)}{ranks[id(f)]})" for f in facts]
+    against = {id(f): "" if say.missing(f.national) else f" against {say.pct(f.national)}" for f in facts}
+    items = [f"{f.item or f.topic} ({say.pct(f.value)}{against[id(f)]}{ranks[id(f)]})" for f in facts]
     standard = first.name.removesuffix(f" in {first.item or first.topic}")  # "the expected standard in reading" -> "... standard"
     return (
         f"In {first.year} the percentage of {first.who} in {unit} reaching {standard} was {side} the national "

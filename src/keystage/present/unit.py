@@ -154,6 +154,8 @@ def load_unit(
         tables["gaps"] = gaps_with_published(tables["gaps"], comparators, int(la_code))
     else:
         tables["attainment"] = tables["attainment"].assign(source=SCHOOLS)
+        school_key = [("unit_type", "==", "school"), ("unit_id", "in", [str(u) for u in urns])]
+        tables["school_attainment"] = _read(measures / "attainment.parquet", school_key)  # the district's school table
     tables["case_studies"] = case_rows(measures, canonical, urns)
     att = tables["attainment"]
     # by default a report covers years with school-level results; DfE's published LA figures fill an asked-for year

@@ -59,6 +59,7 @@ from keystage.present.sections.improvement import (  # noqa: F401 (the package's
     support_figure,
     support_year,
 )
+from keystage.present.sections.district import district_schools  # noqa: F401 (the package's API)
 from keystage.present.sections.summary import facts, recommendations, summary  # noqa: F401 (the package's API)
 from keystage.present.sections.performance import (  # noqa: F401 (the package's API)
     attainment,

@@ -71,10 +71,13 @@ def _fact(
     ctx: Context, rows: pd.DataFrame, la_rows: pd.DataFrame, year: int, before: int | None,
     group: str, measure: str, name: str, kind: str, topic: str, item: str,
 ) -> rules.Fact | None:  # fmt: skip
-    """One measure's fact, or None when it has no figure or rests on fewer pupils than disclosure allows."""
+    """One measure's fact, or None when it has no figure, no national figure to judge it by (a progress score's
+    is 0), or rests on fewer pupils than disclosure allows."""
     value = value_of(rows, measure, year)
     pupils = value_of(rows, measure, year, "denominator")
     if pd.isna(value) or (not pd.isna(pupils) and pupils < ctx.standards.disclosure.min_group):
+        return None
+    if kind != "score" and pd.isna(value_of(rows, measure, year, "national")):
         return None
     previous = value_of(rows, measure, before) if before is not None else float("nan")
     if ctx.is_la:
