@@ -141,8 +141,9 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         label = standards.eras[era].headline_label.removeprefix("% ")
         years = [int(y) for y in table.columns]
         period = f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
+        caption = f"{name}: results by year, {period} (headline measure: {label})"
         out.append(
-            md(captioned_table(number.next_table(f"series-{era}", era), f"{name}: results by year, {period} (headline measure: {label})", frame))
+            md(captioned_table(number.next_table(f"series-{era}", era), caption, frame))
         )
     history = la_mean.merge(rows_of("series", urn).query("measure == 'headline'"), on="year", suffixes=("_la", ""))
     history = history[history["era"] == history["era"].iloc[-1]] if len(history) else history

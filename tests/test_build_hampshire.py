@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, _keystage
-from pages import LA_RECORD_TEXTS, PLACEHOLDERS, html_table, outputs_text, overlapping_text, pdf_text, placeholders_in, table_numbers
+from pages import (
+    LA_RECORD_TEXTS,
+    PLACEHOLDERS,
+    html_table,
+    outputs_text,
+    overlapping_text,
+    pdf_text,
+    placeholders_in,
+    table_numbers,
+)
 
 from keystage.render.engine import RenderedReport
 

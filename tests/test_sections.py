@@ -290,7 +290,8 @@ def test_numbering_has_no_gaps_and_references_resolve(tmp_path: Path) -> None:
     assert "### 3.1 Mathematics" in text
     assert sections.improvement_heading(ctx)[0].markdown == "## 3 Results by subject"
     notes = sections.data_notes(ctx)[0].markdown
-    assert notes.count("**Sections left out.**") == 1 and "the sections on support deployed" in notes and "case-study appendix" in notes
+    assert notes.count("**Sections left out.**") == 1
+    assert "the sections on support deployed" in notes and "case-study appendix" in notes
     assert "5.1 There are no financial implications" in text
 
 

@@ -48,6 +48,7 @@ from keystage.present.sections.closing import (  # noqa: F401 (the package's API
     report_meta,
     titles,
 )
+from keystage.present.sections.district import district_schools  # noqa: F401 (the package's API)
 from keystage.present.sections.improvement import (  # noqa: F401 (the package's API)
     ERA_VERB,
     SUBJECTS,
@@ -59,8 +60,6 @@ from keystage.present.sections.improvement import (  # noqa: F401 (the package's
     support_figure,
     support_year,
 )
-from keystage.present.sections.district import district_schools  # noqa: F401 (the package's API)
-from keystage.present.sections.summary import facts, recommendations, summary  # noqa: F401 (the package's API)
 from keystage.present.sections.performance import (  # noqa: F401 (the package's API)
     attainment,
     closing_gap,
@@ -70,3 +69,4 @@ from keystage.present.sections.performance import (  # noqa: F401 (the package's
     trend_figure,
     what_is_measured,
 )
+from keystage.present.sections.summary import facts, recommendations, summary  # noqa: F401 (the package's API)

@@ -15,6 +15,7 @@ from keystage.opendata import Indicator
 from keystage.present import sentences as say
 from keystage.present import summary as rules
 from keystage.present.notes import has_la_records, provenance_table, rejects_summary
+from keystage.present.sections import summary
 from keystage.present.sections.blocks import (
     ERA_TERMS,
     MISSING,
@@ -30,7 +31,6 @@ from keystage.present.sections.blocks import (
     span,
     subjects_of,
 )
-from keystage.present.sections import summary
 from keystage.present.sections.improvement import academic, support_year
 from keystage.profiles import profile_href
 from keystage.reportconfig import IMPLICATIONS, long_date

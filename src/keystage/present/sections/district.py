@@ -38,7 +38,8 @@ def district_schools(ctx: Context) -> list[Block]:
     short = ERA_TERMS[ctx.standards.year_eras[year]][2]
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
-        table = pd.DataFrame({"School": [f"[{n}]({profile_href(u, year)})" for n, u in zip(safe["school"], safe["urn"], strict=True)]})
+        links = [f"[{n}]({profile_href(u, year)})" for n, u in zip(safe["school"], safe["urn"], strict=True)]
+        table = pd.DataFrame({"School": links})
         table["Pupils"] = safe["pupils"].map(shown)
         table[f"{short} (%)"] = safe["headline"].map(shown)
         table["Change (pp)"] = safe["change"].map(signed)
@@ -48,7 +49,7 @@ def district_schools(ctx: Context) -> list[Block]:
         return table
 
     note = (f"Schools with fewer than {ctx.standards.disclosure.min_group} eligible pupils show "
-            f"\u201c{ctx.standards.disclosure.symbol}\u201d. Change: on the school's previous result of the same measure.")  # fmt: skip
+            f"\u201c{ctx.standards.disclosure.symbol}\u201d. Change: on the school's previous result of the same measure.")
     if not available:
         note += f" Not available: no progress scores were published for {year}."
     table = ctx.table(
