@@ -52,7 +52,7 @@ def docx_text(path: Path) -> str:
 
 # Text an officer would have to delete before sending a paper: placeholders and boilerplate of absent records.
 PLACEHOLDERS = (
-    "(date of meeting)", "(draft)", "YYYY-MM-DD", "Name, Role", "00000 000000", "example.gov.uk",
+    "(date of meeting)", "(draft)", "YYYY-MM-DD", "Name, Role", "00000 000000", "name@example.gov.uk",
     "is omitted", "are omitted", "Members are asked to note",
 )  # fmt: skip
 # Texts that speak of the LA's own records, wrong in a build whose LA supplied none.
