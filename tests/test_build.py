@@ -171,3 +171,22 @@ def test_every_committee_and_district_paper_opens_with_its_summary(demo_build):
         assert text.index("Key messages") < text.index("1 Purpose of Report")
         # the cover block on page one: a dated meeting in British long form, no ISO date
         assert "21 January 2026" in pdf_text(report.pdf)[0] and "2026-01-21" not in text
+
+
+def test_district_papers_have_their_own_audience_reference_and_schools(demo_build):
+    report = committee_reports(demo_build)[f"district-{EDITED_DISTRICT}"]
+    first = pdf_text(report.pdf)[0]
+    # districts/avonford/district.yaml, not the LA paper's committee and reference (CYP/2026/014)
+    assert "Avonford District Schools Forum" in first and "CYP/2026/014-AV" in first
+    assert "Select Committee" not in first
+    page = report.html.read_text(encoding="utf-8")
+    assert "The schools of Avonford" in page and "That the Avonford District Schools Forum notes" in page
+    assert 'href="../school-' in page  # each school links to its profile
+
+
+def test_docx_pages_are_numbered(demo_build):
+    from docx import Document
+
+    footer = Document(str(committee_reports(demo_build)["la"].docx)).sections[0].footer
+    xml = footer._element.xml
+    assert "Page" in footer.paragraphs[0].text and " PAGE " in xml and " NUMPAGES " in xml

@@ -369,3 +369,24 @@ def test_summary_section_states_strengths_weaknesses_and_default_recommendation(
            "up from 63% in 2023; 2 percentage points above the national figure (62%)" in text
     assert text.index("*Strengths*") < text.index("**Recommendations**")
     assert "1. That the Committee notes the Key Stage 2 results of Testshire for 2023 to 2024" in text
+
+
+def test_district_progress_chart_shows_intervals_and_counts_clear_differences(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from keystage.present.sections.district import progress_figure
+
+    unit = expected_era_unit()  # 2023 (progress published) and 2024 (none)
+    schools = pd.DataFrame({"urn": [1, 2, 3], "la_code": 999, "name": ["A", "B", "C"], "la_name": "Testshire"})
+    rows = []
+    # A: 1.2 (0.4 to 2.0) clearly above; B: -0.3 (-1.5 to 0.9) spans 0; C: -2.0 but only 4 pupils: left out
+    for urn, (v, lo, hi) in {1: (1.2, 0.4, 2.0), 2: (-0.3, -1.5, 0.9), 3: (-2.0, -4.0, -0.1)}.items():
+        rows += [{"urn": urn, "year": 2023, "measure": m, "value": x}
+                 for m, x in (("mat_prog", v), ("mat_prog_lower", lo), ("mat_prog_upper", hi))]  # fmt: skip
+    tables = dict(unit.tables, school_progress=pd.DataFrame(rows),
+                  floor_schools=pd.DataFrame({"urn": [1, 2, 3], "year": 2023, "eligible": [30, 25, 4]}))  # fmt: skip
+    district = replace(unit, kind="district", unit_id="north", unit_name="North", tables=tables, schools=schools)
+    figure, text = progress_figure(context(district, tmp_path))
+    assert figure.caption == "Maths progress score of each North school in 2023, with its 95% confidence interval"
+    assert "B: -0.3 (-1.5 to 0.9)" in figure.alt and "C:" not in figure.alt
+    assert text.markdown.endswith("In 2023, 1 school was clearly above and 0 schools clearly below the national average.")

@@ -156,6 +156,12 @@ def load_unit(
         tables["attainment"] = tables["attainment"].assign(source=SCHOOLS)
         school_key = [("unit_type", "==", "school"), ("unit_id", "in", [str(u) for u in urns])]
         tables["school_attainment"] = _read(measures / "attainment.parquet", school_key)  # the district's school table
+        progress = [f"{s}_prog{end}" for s in ("read", "writ", "mat") for end in ("", "_lower", "_upper")]
+        results = canonical / "school_results.parquet"
+        tables["school_progress"] = (  # progress scores with DfE's 95% confidence limits, for the district's chart
+            _read(results, [("urn", "in", urns), ("measure", "in", progress)])
+            if results.is_file() else pd.DataFrame(columns=["urn", "year", "measure", "value"])
+        )
     tables["case_studies"] = case_rows(measures, canonical, urns)
     att = tables["attainment"]
     # by default a report covers years with school-level results; DfE's published LA figures fill an asked-for year

@@ -3,10 +3,13 @@ its floor status and a link to its profile page."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from keystage.opendata import Indicator
-from keystage.present.sections.blocks import ERA_TERMS, NOT_AVAILABLE, Block, Context, Text, shown, signed
+from keystage.present import sentences as say
+from keystage.present.charts import PALETTE, use_house_style
+from keystage.present.sections.blocks import ERA_TERMS, NOT_AVAILABLE, Block, Context, Figure, Text, shown, signed
 from keystage.profiles import profile_href
 
 
@@ -73,4 +76,55 @@ def district_schools(ctx: Context) -> list[Block]:
     )
     intro = (f"{ctx.numbering.ref('district-schools')} lists the {len(tidy)} schools of {ctx.name} with a result in "
              f"{year}; each name links to the school's profile page on the website.")  # fmt: skip
-    return [ctx.heading(2, f"The schools of {ctx.name}"), table, Text(intro)]
+    blocks: list[Block] = [ctx.heading(2, f"The schools of {ctx.name}"), table, Text(intro)]
+    return blocks + progress_figure(ctx)
+
+
+def progress_figure(ctx: Context, measure: str = "mat_prog") -> list[Block]:
+    """Each school's progress score with its 95% confidence interval, in the latest report year with published
+    scores; schools under the minimum group size are left out. A score whose interval spans 0 is not
+    distinguishable from the national average, which the caption says in plain words."""
+    rows = ctx.unit.tables.get("school_progress", pd.DataFrame(columns=["urn", "year", "measure", "value"]))
+    years = [y for y in ctx.unit.years if ctx.standards.floor(y).progress.available and y in set(rows["year"])]
+    if not years:
+        return []
+    year = years[-1]
+    wide = rows[rows["year"] == year].pivot_table(index="urn", columns="measure", values="value", aggfunc="first")
+    floor = ctx.unit.tables["floor_schools"]
+    pupils = floor[floor["year"] == year].set_index("urn")["eligible"] if "eligible" in floor.columns else pd.Series(dtype=float)
+    needed = [measure, f"{measure}_lower", f"{measure}_upper"]
+    if not set(needed) <= set(wide.columns):
+        return []
+    wide = wide[needed].dropna()
+    wide = wide[wide.index.map(lambda u: pupils.get(u, 0) >= ctx.standards.disclosure.min_group)]
+    if wide.empty:
+        return []
+    names = ctx.unit.schools.set_index("urn")["name"]
+    wide = wide.assign(name=wide.index.map(lambda u: str(names.get(u, f"URN {u}")))).sort_values(measure)
+    use_house_style()
+    fig, ax = plt.subplots(figsize=(7.0, max(2.5, 0.32 * len(wide) + 1.0)))
+    spread = [wide[measure] - wide[f"{measure}_lower"], wide[f"{measure}_upper"] - wide[measure]]
+    ax.errorbar(wide[measure], range(len(wide)), xerr=spread, fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
+    ax.axvline(0, color="grey", linewidth=1)
+    ax.set_yticks(range(len(wide)), wide["name"].tolist())
+    ax.set_xlabel("Maths progress score (0 = the national average)")
+    subject = "maths"
+    below = int((wide[f"{measure}_upper"] < 0).sum())
+    above = int((wide[f"{measure}_lower"] > 0).sum())
+    caption = f"Maths progress score of each {ctx.name} school in {year}, with its 95% confidence interval"
+    alt = (
+        f"Chart of {len(wide)} schools' {subject} progress scores in {year}, each with a horizontal bar for its 95% "
+        f"confidence interval. " + "; ".join(
+            f"{n}: {shown(v, 1)} ({shown(lo, 1)} to {shown(hi, 1)})"
+            for n, v, lo, hi in zip(wide["name"], wide[measure], wide[f"{measure}_lower"], wide[f"{measure}_upper"], strict=True)
+        ) + "."
+    )  # fmt: skip
+    figure: Figure = ctx.figure("district-progress", caption, alt, fig)
+    text = (
+        f"{ctx.numbering.ref('district-progress')} shows each school's {subject} progress score with the range DfE "
+        "gives for it (its 95% confidence interval). Where the range crosses 0 the school's pupils made progress "
+        f"not clearly different from pupils with similar starting points nationally. In {year}, "
+        f"{say.count(above, 'school')} {'was' if above == 1 else 'were'} clearly above and "
+        f"{say.count(below, 'school')} clearly below the national average."
+    )
+    return [figure, Text(text)]
