@@ -9,7 +9,7 @@ import pandas as pd
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
 from keystage.present.charts import PALETTE, use_house_style
-from keystage.present.sections.blocks import ERA_TERMS, NOT_AVAILABLE, Block, Context, Figure, Text, shown, signed
+from keystage.present.sections.blocks import ERA_TERMS, Block, Context, Figure, Text, shown, signed
 from keystage.profiles import profile_href
 
 
@@ -46,15 +46,16 @@ def district_schools(ctx: Context) -> list[Block]:
         table["Pupils"] = safe["pupils"].map(shown)
         table[f"{short} (%)"] = safe["headline"].map(shown)
         table["Change (pp)"] = safe["change"].map(signed)
-        for m, heading in (("read_prog", "Reading progress"), ("mat_prog", "Maths progress")):
-            table[heading] = safe[m].map(lambda v: shown(v, 1)) if available else NOT_AVAILABLE
+        if available:  # without published scores the columns are left out and the note says why
+            for m, heading in (("read_prog", "Reading progress"), ("mat_prog", "Maths progress")):
+                table[heading] = safe[m].map(lambda v: shown(v, 1))
         table["Floor standard"] = safe["floor_status"]
         return table
 
     note = (f"Schools with fewer than {ctx.standards.disclosure.min_group} eligible pupils show "
             f"\u201c{ctx.standards.disclosure.symbol}\u201d. Change: on the school's previous result of the same measure.")
     if not available:
-        note += f" Not available: no progress scores were published for {year}."
+        note += f" No progress scores were published for {year}, so the table has no progress columns."
     table = ctx.table(
         "district-schools",
         f"The schools of {ctx.name} in {year}: headline result, change, progress and floor standard",
