@@ -27,6 +27,12 @@ report = open_report(work_dir, reports_dir, standards_path, la_code, kind, unit_
 ctx = report.ctx
 
 # %% [markdown]
+# ## Summary
+
+# %%
+report.show(sections.summary(ctx))
+
+# %% [markdown]
 # ## 1 Purpose of Report
 
 # %%
@@ -38,6 +44,7 @@ report.show(sections.purpose(ctx))
 # %%
 report.show(sections.what_is_measured(ctx))
 report.show(sections.attainment(ctx))
+report.show(sections.district_schools(ctx))
 
 # %%
 report.show(sections.floor(ctx))
@@ -48,10 +55,8 @@ report.show(sections.other_measures(ctx))
 # %%
 report.show(sections.closing_gap(ctx))
 
-# %% [markdown]
-# ## 3 Accounting for the improvement
-
 # %%
+report.show(sections.improvement_heading(ctx))
 report.show(sections.support(ctx))
 
 # %%

@@ -27,7 +27,8 @@ from IPython.display import display
 
 from keystage.measures.floor import ASSESSED, NO_RESULT
 from keystage.narrate import report_metadata
-from keystage.present.charts import figure_output, use_house_style
+from keystage.present.charts import figure_output, percent_axis, use_house_style, year_axis
+from keystage.present.notes import has_la_records
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import (
     executed_notebook,
@@ -137,9 +138,12 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         table.index = [MEASURE_LABELS.get(m, m) for m in table.index]
         frame = table.reset_index().rename(columns={"index": "Measure"})
         frame.columns = [str(c) for c in frame.columns]
-        label = standards.eras[era].headline_label
+        label = standards.eras[era].headline_label.removeprefix("% ")
+        years = [int(y) for y in table.columns]
+        period = f"{years[0]} to {years[-1]}" if len(years) > 1 else str(years[0])
+        caption = f"{name}: results by year, {period} (headline measure: {label})"
         out.append(
-            md(captioned_table(number.next_table(f"series-{era}", era), f"{name}: results, {era} era (headline: {label})", frame))
+            md(captioned_table(number.next_table(f"series-{era}", era), caption, frame))
         )
     history = la_mean.merge(rows_of("series", urn).query("measure == 'headline'"), on="year", suffixes=("_la", ""))
     history = history[history["era"] == history["era"].iloc[-1]] if len(history) else history
@@ -147,7 +151,8 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         fig, ax = plt.subplots(figsize=(6, 3))
         ax.plot(history["year"], history["value"], marker="o", label=name)
         ax.plot(history["year"], history["value_la"], marker="s", linestyle="--", label=f"{la_name} (all schools)")
-        ax.set_ylabel("% meeting the headline measure")
+        percent_axis(ax, "% meeting the headline measure")
+        year_axis(ax, [int(y) for y in history["year"]])
         ax.legend(loc="lower left", fontsize=8)
         n = number.next_figure("trend", "headline")
         data, meta = figure_output(
@@ -196,7 +201,7 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
                 + captioned_table(number.next_table("support", ""), f"{name}: days of school-improvement support by year", frame)
             )
         )
-    else:
+    elif "support_days" in canonical:
         out.append(md("## Support from the LA\n\nThe LA's records list no support days for this school."))
     if len(my_spells):
         links = [
@@ -262,6 +267,7 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         "unit_id": str(urn),
         "unit_name": name,
         "year": year,
+        "la_records": has_la_records(canonical.get("provenance")),
     }
     return meta, out
 

@@ -48,3 +48,53 @@ def docx_text(path: Path) -> str:
     document = Document(str(path))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+# Text an officer would have to delete before sending a paper: placeholders and boilerplate of absent records.
+PLACEHOLDERS = (
+    "(date of meeting)", "(draft)", "YYYY-MM-DD", "Name, Role", "00000 000000", "name@example.gov.uk",
+    "is omitted", "are omitted", "Members are asked to note",
+)  # fmt: skip
+# Texts that speak of the LA's own records, wrong in a build whose LA supplied none.
+LA_RECORD_TEXTS = ("no support days", "council's own records")
+
+
+def placeholders_in(text: str, strings: tuple[str, ...] = PLACEHOLDERS) -> list[str]:
+    """The placeholder strings found in a page's text (case-insensitive)."""
+    low = text.casefold()
+    return [p for p in strings if p.casefold() in low]
+
+
+def outputs_text(root: Path) -> dict[Path, str]:
+    """The text of every HTML, PDF and DOCX file under `root`, by path."""
+    texts = {p: p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.html"))}
+    texts.update({p: "\n".join(pdf_text(p)) for p in sorted(root.rglob("*.pdf"))})
+    texts.update({p: docx_text(p) for p in sorted(root.rglob("*.docx"))})
+    return texts
+
+
+def overlapping_text(path: Path, tolerance: float = 1.0) -> list[tuple[int, str, str]]:
+    """(page, text, text) wherever two printed characters of a PDF overlap by more than `tolerance` points both
+    ways: text of one cell printed over another. Characters, not words, because text drawn over text merges
+    into one "word" when words are extracted."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            chars = sorted((c for c in page.chars if c["text"].strip()), key=lambda c: c["x0"])
+            for i, a in enumerate(chars):
+                for b in chars[i + 1 :]:
+                    if b["x0"] >= a["x1"] - tolerance:
+                        break  # sorted by x0: no later character starts inside a
+                    # more than a quarter of the narrower glyph: kerned pairs such as an italic "Av" overlap less
+                    wide = min(a["x1"], b["x1"]) - b["x0"] > max(tolerance, 0.25 * min(a["width"], b["width"]))
+                    if wide and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > tolerance:
+                        found.append((number, _line_at(page, a), _line_at(page, b)))
+    return found
+
+
+def _line_at(page, char) -> str:
+    """The text printed on the line of a character, for an assertion message."""
+    near = [c for c in page.chars if abs(c["top"] - char["top"]) < 1 and abs(c["x0"] - char["x0"]) < 60]
+    return "".join(c["text"] for c in sorted(near, key=lambda c: c["x0"]))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import EDIT, EDITED_DISTRICT
-from pages import docx_tables, docx_text, html_table, pdf_text, table_numbers
+from pages import docx_tables, docx_text, html_table, outputs_text, overlapping_text, pdf_text, placeholders_in, table_numbers
 
 from keystage.eesvalidate import check_folder, published_pairs, validate_pair
 from keystage.render.engine import RenderedReport
@@ -159,3 +159,48 @@ def test_no_published_file_of_the_site_holds_a_pupil_identifier(demo_build):
             continue
         found = set(pattern.findall(text)) & ids
         assert not found, f"{path} holds pupil identifiers {sorted(found)[:3]}"
+
+
+def test_no_text_is_printed_over_other_text_in_any_pdf(demo_build):
+    pdfs = sorted((demo_build / "rendered" / "701").glob("*/*.pdf"))
+    assert len(pdfs) >= 9  # the committee paper and eight district papers at least
+    clashes = {pdf.name: overlapping_text(pdf)[:3] for pdf in pdfs}
+    assert {name: found for name, found in clashes.items() if found} == {}
+
+
+def test_no_placeholder_in_any_html_pdf_or_docx(demo_build):
+    texts = outputs_text(demo_build / "rendered" / "701") | outputs_text(demo_build / "site")
+    assert any(p.suffix == ".docx" for p in texts) and any(p.suffix == ".pdf" for p in texts)
+    found = {str(p): placeholders_in(t) for p, t in texts.items()}
+    assert {p: f for p, f in found.items() if f} == {}
+
+
+def test_every_committee_and_district_paper_opens_with_its_summary(demo_build):
+    for report in committee_reports(demo_build).values():
+        page = report.html.read_text(encoding="utf-8")
+        summary = page.index("Key messages")
+        assert summary < page.index("1 Purpose of Report")
+        assert "That the " in page[summary:page.index("1 Purpose of Report")]  # the recommendation
+        text = "\n".join(pdf_text(report.pdf))
+        assert text.index("Key messages") < text.index("1 Purpose of Report")
+        # the cover block on page one: a dated meeting in British long form, no ISO date
+        assert "21 January 2026" in pdf_text(report.pdf)[0] and "2026-01-21" not in text
+
+
+def test_district_papers_have_their_own_audience_reference_and_schools(demo_build):
+    report = committee_reports(demo_build)[f"district-{EDITED_DISTRICT}"]
+    first = pdf_text(report.pdf)[0]
+    # districts/avonford/district.yaml, not the LA paper's committee and reference (CYP/2026/014)
+    assert "Avonford District Schools Forum" in first and "CYP/2026/014-AV" in first
+    assert "Select Committee" not in first
+    page = report.html.read_text(encoding="utf-8")
+    assert "The schools of Avonford" in page and "That the Avonford District Schools Forum notes" in page
+    assert 'href="../school-' in page  # each school links to its profile
+
+
+def test_docx_pages_are_numbered(demo_build):
+    from docx import Document
+
+    footer = Document(str(committee_reports(demo_build)["la"].docx)).sections[0].footer
+    xml = footer._element.xml
+    assert "Page" in footer.paragraphs[0].text and " PAGE " in xml and " NUMPAGES " in xml

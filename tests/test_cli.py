@@ -30,12 +30,19 @@ def test_validate_reports_a_bad_file_by_name_line_and_column(tmp_path):
 
 
 def test_new_la_scaffolds_a_loadable_configuration(tmp_path):
-    result = runner.invoke(app, ["new-la", "850", "--name", "Hampshire", "--reports-dir", str(tmp_path)])
+    # the council's proper name is asked for (typed at the prompt here), never made up from the LA's name
+    result = runner.invoke(app, ["new-la", "850", "--name", "Hampshire", "--reports-dir", str(tmp_path)],
+                           input="Hampshire County Council\n")
     assert result.exit_code == 0, result.output
+    assert "council's proper name" in result.output
     config = load_report_config(tmp_path, 850, "Hampshire")
-    assert config.council == "Hampshire Council"
+    assert config.council == "Hampshire County Council"
+    # nothing to delete: no date or reference until an officer gives them, and marked draft until then
+    cover = config.cover("T")
+    assert cover["date"] == "" and cover["reference"] == "" and cover["draft"] is True and cover["contacts"] == []
     assert config.cover("Key Stage 2: the Hampshire story 2019")["title"] == "Key Stage 2: the Hampshire story 2019"
     assert "Hampshire" in config.narrative("purpose", "Hampshire")
     assert yaml.safe_load((tmp_path / "850" / "report.yaml").read_text())["years"]["first"] == 2016
-    again = runner.invoke(app, ["new-la", "850", "--name", "Hampshire", "--reports-dir", str(tmp_path)])
+    again = runner.invoke(app, ["new-la", "850", "--name", "Hampshire", "--council", "Hampshire County Council",
+                                "--reports-dir", str(tmp_path)])
     assert again.exit_code == 2 and "already exists" in again.output

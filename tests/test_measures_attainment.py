@@ -7,7 +7,8 @@ import pytest
 from test_measures_fixtures import results, schools
 
 from keystage.measures.attainment import attainment
-from keystage.measures.benchmarks import comparators, la_ranks, national, with_benchmarks
+from keystage.measures.benchmarks import comparators, national, with_benchmarks
+from keystage.measures.ranks import la_ranks
 from keystage.standards import load_standards
 from keystage.units import build_units
 

@@ -296,8 +296,13 @@ def test_numbering_has_no_gaps_and_references_resolve(tmp_path: Path) -> None:
     assert captions == [str(n) for n in numbers]
     for ref in re.findall(r"Tables? (\d+)", text):
         assert int(ref) <= len(numbers)
-    assert "No records of school-improvement support" in text
-    assert "### 3.1 Support deployed" in text and "### 3.2 Mathematics" in text  # subsections renumber when one is omitted
+    # no support records: the support subsection is left out whole, so the subject subsection is 3.1
+    assert "Support deployed" not in text and "omitted" not in text
+    assert "### 3.1 Mathematics" in text
+    assert sections.improvement_heading(ctx)[0].markdown == "## 3 Results by subject"
+    notes = sections.data_notes(ctx)[0].markdown
+    assert notes.count("**Sections left out.**") == 1
+    assert "the sections on support deployed" in notes and "case-study appendix" in notes
     assert "5.1 There are no financial implications" in text
 
 
@@ -402,3 +407,66 @@ def test_a_case_study_of_a_school_without_results_is_kept_and_explained(tmp_path
         "No Key Stage 2 results were found for URN 100002, 100003 in the data read, so this case study has no table.",
         "The federation opened in 2024.",
     ]
+
+
+def test_case_study_floor_cell_counts_statuses_instead_of_listing_urns() -> None:
+    from keystage.present.sections.closing import floor_summary
+
+    assert floor_summary("111945: above") == "above"
+    # three schools: two above, one below -> counts in order of first appearance
+    assert floor_summary("111945: above; 111946: below; 111947: above") == "2 above, 1 below"
+
+
+def test_district_paper_lists_its_schools_with_suppression_and_profile_links(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    unit = expected_era_unit()
+    schools = pd.DataFrame({"urn": [1, 2], "la_code": 999, "name": ["Beech Primary", "Ash Infant and Junior"],
+                            "la_name": "Testshire"})  # fmt: skip
+    tables = dict(unit.tables)
+    tables["school_changes"] = pd.DataFrame({"urn": [1, 2], "year": 2024, "measure": "headline",
+                                             "value": [72.4, 50.0], "change_1y": [3.6, -2.0]})  # fmt: skip
+    tables["floor_schools"] = pd.DataFrame({"urn": [1, 2], "year": 2024, "eligible": [30, 4],
+                                            "status": ["not available", "excluded"]})  # fmt: skip
+    tables["school_attainment"] = pd.DataFrame({"unit_id": ["1"], "year": [2024], "measure": ["read_prog"], "value": [0.5]})
+    district = replace(unit, kind="district", unit_id="north", unit_name="North", tables=tables, schools=schools)
+    blocks = sections.district_schools(context(district, tmp_path))
+    table = tables_of(blocks)[0].display.set_index("Pupils")
+    # sorted by name: Ash (4 pupils: a count of 4 is shown, but a percentage of under 6 pupils and its change are hidden)
+    assert table.index.tolist() == ["4", "30"]
+    assert table.at["30", "RWM (%)"] == "72" and table.at["30", "Change (pp)"] == "+4"
+    assert table.at["4", "RWM (%)"] == "c" and table.at["4", "Change (pp)"] == "c"
+    assert "Reading progress" not in table.columns  # no progress scores for 2024: no empty columns
+    assert table.at["30", "School"] == "[Beech Primary](../school-1-2024/index.html)"
+    assert sections.district_schools(context(unit, tmp_path)) == []  # the LA paper has no such table
+
+
+def test_summary_section_states_strengths_weaknesses_and_default_recommendation(tmp_path: Path) -> None:
+    ctx = context(expected_era_unit(), tmp_path)
+    text = sections.summary(ctx)[0].markdown
+    # 2024: headline 64.5 against 62.4 national (+2.1 -> 2 points above): a strength; up from 62.5 (63%) in 2023
+    assert "In 2024 65% of pupils in Testshire reached the expected standard in reading, writing and maths, " \
+           "up from 63% in 2023; 2 percentage points above the national figure (62%)" in text
+    assert text.index("*Strengths*") < text.index("**Recommendations**")
+    assert "1. That the Committee notes the Key Stage 2 results of Testshire for 2023 to 2024" in text
+
+
+def test_district_progress_chart_shows_intervals_and_counts_clear_differences(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from keystage.present.sections.district import progress_figure
+
+    unit = expected_era_unit()  # 2023 (progress published) and 2024 (none)
+    schools = pd.DataFrame({"urn": [1, 2, 3], "la_code": 999, "name": ["A", "B", "C"], "la_name": "Testshire"})
+    rows = []
+    # A: 1.2 (0.4 to 2.0) clearly above; B: -0.3 (-1.5 to 0.9) spans 0; C: -2.0 but only 4 pupils: left out
+    for urn, (v, lo, hi) in {1: (1.2, 0.4, 2.0), 2: (-0.3, -1.5, 0.9), 3: (-2.0, -4.0, -0.1)}.items():
+        rows += [{"urn": urn, "year": 2023, "measure": m, "value": x}
+                 for m, x in (("mat_prog", v), ("mat_prog_lower", lo), ("mat_prog_upper", hi))]  # fmt: skip
+    tables = dict(unit.tables, school_progress=pd.DataFrame(rows),
+                  floor_schools=pd.DataFrame({"urn": [1, 2, 3], "year": 2023, "eligible": [30, 25, 4]}))  # fmt: skip
+    district = replace(unit, kind="district", unit_id="north", unit_name="North", tables=tables, schools=schools)
+    figure, text = progress_figure(context(district, tmp_path))
+    assert figure.caption == "Maths progress score of each North school in 2023, with its 95% confidence interval"
+    assert "B: -0.3 (-1.5 to 0.9)" in figure.alt and "C:" not in figure.alt
+    assert text.markdown.endswith("In 2023, 1 school was clearly above and 0 schools clearly below the national average.")

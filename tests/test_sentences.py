@@ -15,7 +15,9 @@ LABEL = "The percentage of pupils meeting the expected standard in reading, writ
 def test_rose_with_national() -> None:
     # Hampshire's school-based figures: 65.654 -> 66, 67.753 -> 68; national 65.
     points = [Point(2017, 65.654, "expected"), Point(2018, 68.230, "expected"), Point(2019, 67.753, "expected")]
-    assert say.trend(LABEL, points, {2019: 65.0}) == f"{LABEL} rose from 66% in 2017 to 68% in 2019, against 65% nationally."
+    assert say.trend(LABEL, points, {2019: 65.0}) == (
+        f"{LABEL} rose from 66% in 2017 to 68% in 2018, then stayed at 68% in 2019, against 65% nationally."
+    )
 
 
 def test_fell() -> None:
@@ -27,14 +29,14 @@ def test_fell() -> None:
 def test_unchanged_when_the_displayed_values_are_equal() -> None:
     # 65.6 and 66.4 both display as 66, so the sentence must not claim a rise of 0.8.
     points = [Point(2017, 65.6, "expected"), Point(2019, 66.4, "expected")]
-    assert say.trend("X", points) == "X stayed at 66% between 2017 and 2019."
+    assert say.trend("X", points) == "X stayed at 66% in both 2017 and 2019."
 
 
 def test_half_up_not_half_even() -> None:
     # round(64.5) == 64 in Python; DfE rounds half up to 65.
     assert say.pct(64.5) == "65%"
     assert say.pct(62.5) == "63%"
-    assert say.movement("X", 2018, 62.5, 2019, 64.5) == "X rose from 63% in 2018 to 65% in 2019"
+    assert say.course("X", [(2018, 62.5), (2019, 64.5)]) == "X rose from 63% in 2018 to 65% in 2019"
 
 
 def test_era_break_is_never_joined() -> None:
@@ -52,6 +54,44 @@ def test_era_break_is_never_joined() -> None:
         "EXS rose from 58% in 2016 to 65% in 2017, against 61% nationally."
     )
     assert "from 82% in 2015 to 65%" not in text
+
+
+def test_flat_only_when_every_year_is_equal() -> None:
+    # 76, 79, 76: first and last are equal but the series is not flat: a peak in 2018
+    assert say.course("Reading", [(2017, 76.0), (2018, 79.0), (2019, 76.0)]) == (
+        "Reading rose from 76% in 2017 to a peak of 79% in 2018, then fell to 76% in 2019"
+    )
+    # 65.6, 66.4, 66.0 all display as 66
+    assert say.course("X", [(2017, 65.6), (2018, 66.4), (2019, 66.0)]) == "X stayed at 66% in every year from 2017 to 2019"
+
+
+def test_rising_falling_and_a_dip() -> None:
+    assert say.course("X", [(2016, 59.0), (2017, 66.0), (2018, 68.0)]) == "X rose from 59% in 2016 to 68% in 2018"
+    assert say.course("X", [(2016, 70.0), (2017, 66.0), (2018, 61.0)]) == "X fell from 70% in 2016 to 61% in 2018"
+    assert say.course("X", [(2017, 70.0), (2018, 64.0), (2019, 69.0)]) == (
+        "X fell from 70% in 2017 to a low of 64% in 2018, then rose to 69% in 2019"
+    )
+    # fall, level, rise: three runs, told in order
+    assert say.numbers("N", [(2016, 4), (2017, 3), (2018, 3), (2019, 5)]) == (
+        "N fell from 4 in 2016 to 3 in 2017, stayed at 3 in 2018, then rose to 5 in 2019"
+    )
+
+
+def test_a_series_that_turns_often_is_told_by_its_range() -> None:
+    # 4, 3, 3, 5, 2, 4: five runs (fall, level, rise, fall, rise) > MOST_TURNS; first and last both 4
+    series = [(2016, 4), (2017, 3), (2018, 3), (2019, 5), (2022, 2), (2023, 4)]
+    assert say.numbers("N", series) == (
+        "N moved between a low of 2 in 2022 and a high of 5 in 2019; it was 4 in 2016 and 4 in 2023"
+    )
+
+
+def test_gap_years_and_suppressed_years_are_named() -> None:
+    # 2018 suppressed (no value) inside the series: named, and the sentence runs 2017 -> 2019
+    assert say.course("X", [(2017, 60.0), (2018, None), (2019, 64.0)]) == (
+        "X rose from 60% in 2017 to 64% in 2019 (no figure for 2018)"
+    )
+    assert say.course("X", [(2017, None), (2018, math.nan)]) == "X is not available"
+    assert say.course("X", [(2019, 64.0)]) == "X was 64% in 2019"
 
 
 def test_single_year_and_missing_values() -> None:
@@ -94,25 +134,23 @@ def test_rank() -> None:
 
 
 def test_gap_trend_directions() -> None:
-    assert say.gap_trend("Hampshire", 2009, 29.2, 2012, 23.4, 17.0) == (
-        "The gap in Hampshire narrowed from 29 to 23 percentage points between 2009 and 2012, "
+    assert say.gap_trend("Hampshire", [(2009, 29.2), (2012, 23.4)], 17.0) == (
+        "The gap in Hampshire narrowed from 29 percentage points in 2009 to 23 percentage points in 2012, "
         "against 17 percentage points nationally in 2012."
     )
-    assert (
-        say.gap_trend("X", 2017, 20.0, 2019, 22.5, None)
-        == "The gap in X widened from 20 to 23 percentage points between 2017 and 2019."
+    assert say.gap_trend("X", [(2017, 20.0), (2018, 24.0), (2019, 22.5)], None) == (
+        "The gap in X widened from 20 percentage points in 2017 to a peak of 24 percentage points in 2018, "
+        "then narrowed to 23 percentage points in 2019."
     )
-    assert (
-        say.gap_trend("X", 2017, 23.1, 2019, 23.3, None) == "The gap in X stayed at 23 percentage points between 2017 and 2019."
-    )
+    flat = say.gap_trend("X", [(2017, 23.1), (2019, 23.3)], None)
+    assert flat == "The gap in X stayed at 23 percentage points in both 2017 and 2019."
 
 
 def test_counts_and_references() -> None:
-    assert (
-        say.numbers("The number below the floor", 2017, 16, 2019, 15)
-        == "The number below the floor fell from 16 in 2017 to 15 in 2019"
+    assert say.numbers("The number below the floor", [(2017, 16), (2018, 11), (2019, 15)]) == (
+        "The number below the floor fell from 16 in 2017 to a low of 11 in 2018, then rose to 15 in 2019"
     )
-    assert say.numbers("N", 2017, 4, 2019, 4) == "N stayed at 4 between 2017 and 2019"
+    assert say.numbers("N", [(2017, 4), (2018, 4), (2019, 4)]) == "N stayed at 4 in every year from 2017 to 2019"
     assert say.count(1, "school") == "1 school"
     assert say.count(3, "case study", "case studies") == "3 case studies"
     assert say.refs(["Table 1", "Table 2", "Table 4"]) == "Tables 1, 2 and 4"
@@ -133,3 +171,20 @@ def test_association_is_never_causal() -> None:
         for causal in ("caused", "led to", "because of", "resulted in", "impact"):
             assert causal not in text.replace("cannot show what the support itself achieved", "")
     assert say.association(2, math.nan, math.nan, math.nan, 0.95, "maths").startswith("Too few schools")
+
+
+def test_shares_use_counts_for_small_groups() -> None:
+    parts = [(68.2, "had support"), (4.5, "subscribed")]
+    assert say.shares(22, "school whose result declined", parts) == (
+        "Of the 22 schools whose result declined, 68% had support and 5% subscribed."
+    )
+    # 4 schools: 75% -> 3, 25% -> 1 (counts, not "75%")
+    assert say.shares(4, "school whose result declined", [(75.0, "had support"), (25.0, "subscribed")]) == (
+        "Of the 4 schools whose result declined, 3 had support and 1 subscribed."
+    )
+    assert say.shares(1, "school whose result declined", [(100.0, "had support"), (0.0, "subscribed")]) == (
+        "The only school whose result declined had support."
+    )
+    assert say.shares(1, "school whose result declined", [(0.0, "had support")]) == (
+        "The only school whose result declined had none of the support counted here."
+    )

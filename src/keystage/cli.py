@@ -243,13 +243,16 @@ def validate(
 def new_la(
     la_code: Annotated[int, typer.Argument(help="The LA's three-digit code.")],
     name: Annotated[str, typer.Option(help="The LA's name, e.g. Hampshire.")],
+    council: Annotated[
+        str, typer.Option(prompt="The council's proper name, as on its papers", help="e.g. Hampshire County Council.")
+    ],
     reports_dir: Annotated[Path, typer.Option(help="Where report configuration lives.")] = Path("config/reports"),
 ) -> None:
-    """Scaffold report metadata and narrative Markdown for another LA."""
+    """Scaffold report metadata and narrative Markdown for another LA (asks for the council's proper name)."""
     from keystage.scaffold import new_la as scaffold
 
     with _clear_errors():
-        written = scaffold(reports_dir, la_code, name)
+        written = scaffold(reports_dir, la_code, name, council)
     for path in written:
         typer.echo(str(path))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ IMPLICATIONS = {
 DEFAULT_TEXT = {
     "purpose": "The purpose of this paper is to report the Key Stage 2 results of {unit} and to set them "
     "beside national and local comparators.",
-    "conclusions": "Members are asked to note the results set out in this report.",
     **{key: f"There are no {label.lower()} implications arising from this report." for key, label in IMPLICATIONS.items()},
 }
 
@@ -58,19 +58,35 @@ class ReportConfig:
     last_year: int | None = None
     corporate: list[dict[str, str]] = field(default_factory=list)
     impact_assessments: list[dict[str, str]] = field(default_factory=list)
+    recommendations: list[str] = field(default_factory=list)
+    draft: bool = False
 
     def cover(self, default_title: str) -> dict[str, Any]:
-        """The cover block the renderers print on page 1."""
+        """The cover block the renderers print on page 1 (the date in British long form, "21 January 2026")."""
         return {
             "council": self.council,
             "committee": self.committee,
-            "date": self.date,
+            "date": long_date(self.date),
+            "draft": self.draft,
             "title": self.title or default_title,
             "reference": self.reference,
             "report_from": self.report_from,
             "authors": list(self.authors),
             "contacts": [vars(c) for c in self.contacts],
         }
+
+    def for_district(self, district: str) -> ReportConfig:
+        """The config of a district's paper: its own committee (audience), date and reference from
+        districts/<slug>/district.yaml, never the LA paper's; without that file, none are printed."""
+        path = self.folder / "districts" / slug(district) / "district.yaml"
+        raw = _yaml(path) if path.is_file() else {}
+        return replace(
+            self,
+            committee=str(raw.get("committee") or ""),
+            date=long_date(raw.get("date")) if raw.get("date") else self.date,
+            reference=str(raw.get("reference") or ""),
+            recommendations=[str(r) for r in raw.get("recommendations") or []],
+        )
 
     def narrative_path(self, section: str, district: str | None = None) -> Path:
         """Where the officer text for a section lives (district text in districts/<slug>/)."""
@@ -85,18 +101,41 @@ class ReportConfig:
         return DEFAULT_TEXT.get(section, "").format(unit=unit)
 
 
-REQUIRED = ("council", "committee", "date", "reference", "report_from")
+REQUIRED = ("council", "committee", "report_from")
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping file; an InputError naming the line when it is not valid YAML."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(path, mark.line + 1 if mark else None, None, f"not valid YAML ({err})") from None
+    if not isinstance(raw, dict):
+        raise InputError(path, None, None, "a mapping of field: value")
+    return raw
+
+
+def long_date(value: object) -> str:
+    """A date as a British committee paper prints it: 2026-01-21 -> "21 January 2026"; other text as it is."""
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    try:
+        return long_date(dt.date.fromisoformat(str(value).strip()))
+    except ValueError:
+        return str(value or "")
 
 
 def default_config(folder: Path, la_name: str) -> ReportConfig:
-    """The metadata used when an LA has no report.yaml yet: plain, and labelled as a draft."""
+    """The metadata used when an LA has no report.yaml yet: only what is known (the LA's name as DfE gives it,
+    no invented council suffix, committee, date or reference), so the paper carries nothing to delete."""
     return ReportConfig(
         folder=folder,
-        council=f"{la_name} Council",
-        committee="Children and Young People's Committee",
-        date="(date of meeting)",
+        council=la_name,
+        committee="",
+        date="",
         title=None,
-        reference="(draft)",
+        reference="",
         report_from="Director of Children's Services",
         authors=[],
         contacts=[],
@@ -109,11 +148,7 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
     path = folder / "report.yaml"
     if not path.is_file():
         return default_config(folder, la_name)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(path, mark.line + 1 if mark else None, None, f"not valid YAML ({err})") from None
+    raw = _yaml(path)
     for key in REQUIRED:
         if not raw.get(key):
             raise InputError(path, None, key, f"report.yaml needs a value for {key}")
@@ -125,9 +160,9 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
         folder=folder,
         council=str(raw["council"]),
         committee=str(raw["committee"]),
-        date=str(raw["date"]),
+        date=long_date(raw.get("date")),
         title=raw.get("title"),
-        reference=str(raw["reference"]),
+        reference=str(raw.get("reference") or ""),
         report_from=str(raw["report_from"]),
         authors=[str(a) for a in raw.get("authors") or []],
         contacts=[Contact(**{k: str(v) for k, v in c.items() if k in ("name", "role", "tel", "email")}) for c in contacts],
@@ -135,4 +170,6 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
         last_year=years.get("last"),
         corporate=list(raw.get("corporate") or []),
         impact_assessments=list(raw.get("impact_assessments") or []),
+        recommendations=[str(r) for r in raw.get("recommendations") or []],
+        draft=bool(raw.get("draft", False)),
     )

@@ -18,18 +18,21 @@ SECTIONS = {
 }
 
 
-def report_yaml(la_code: int, name: str) -> dict[str, object]:
-    """The report.yaml of a new LA, with placeholders an officer replaces."""
+def report_yaml(council: str) -> dict[str, object]:
+    """The report.yaml of a new LA: the council's proper name as given, nothing invented, and marked as a draft
+    until an officer fills in the meeting's committee, date and reference."""
     return {
-        "council": f"{name} Council",
+        "council": council,
         "committee": "Children and Young People's Select Committee",
-        "date": "YYYY-MM-DD",
+        "date": None,
         "title": None,
-        "reference": f"{la_code}/KS2",
+        "reference": None,
         "report_from": "Director of Children's Services",
-        "authors": ["Name, Role"],
-        "contacts": [{"name": "Name", "role": "Role", "tel": "00000 000000", "email": "name@example.gov.uk"}],
+        "draft": True,
+        "authors": [],
+        "contacts": [],
         "years": {"first": 2016, "last": None},
+        "recommendations": [],
         "corporate": [],
         "impact_assessments": [
             {
@@ -40,7 +43,13 @@ def report_yaml(la_code: int, name: str) -> dict[str, object]:
     }
 
 
-def new_la(reports_dir: str | Path, la_code: int, name: str) -> list[Path]:
+GUIDE = """# Fill in date (the meeting, e.g. 2026-01-21, printed "21 January 2026"), reference, authors and contacts,
+# and set draft: false when the paper is final. recommendations: a list of "That the Committee ..." lines
+# (empty: "That the Committee notes the Key Stage 2 results ...").
+"""
+
+
+def new_la(reports_dir: str | Path, la_code: int, name: str, council: str) -> list[Path]:
     """Write config/reports/<la_code>/ for a new LA; refuses to overwrite an existing folder."""
     folder = Path(reports_dir) / str(la_code)
     if folder.exists():
@@ -48,8 +57,8 @@ def new_la(reports_dir: str | Path, la_code: int, name: str) -> list[Path]:
     (folder / "narrative").mkdir(parents=True)
     (folder / "districts").mkdir()
     written = [folder / "report.yaml"]
-    header = f"# Report metadata for {name} (LA {la_code}). Every number in the report is computed from data.\n"
-    written[0].write_text(header + yaml.safe_dump(report_yaml(la_code, name), sort_keys=False), encoding="utf-8")
+    header = f"# Report metadata for {name} (LA {la_code}). Every number in the report is computed from data.\n" + GUIDE
+    written[0].write_text(header + yaml.safe_dump(report_yaml(council), sort_keys=False), encoding="utf-8")
     for section, hint in SECTIONS.items():
         path = folder / "narrative" / f"{section}.md"
         default = DEFAULT_TEXT.get(section, "").format(unit=name)

@@ -168,6 +168,7 @@ class StatNeighbours(_Model):
     la_code: Series[int]
     rank: Series[int] = pa.Field(ge=1)
     neighbour_code: Series[int]
+    list_date: Series[str] = pa.Field(nullable=True)  # when the list was made (ISO date), from the workbook
 
 
 class Establishments(_Model):

@@ -63,12 +63,13 @@ def report_parameters(wildcards):
 
 
 def narrative_files(wildcards):
-    """The officer-written files one report reads: report.yaml and its own narrative Markdown."""
+    """The officer-written files one report reads: report.yaml, its own narrative Markdown and, for a district,
+    its district.yaml (committee, date, reference)."""
     folder = REPORTS_DIR / wildcards.la
     if wildcards.report == "la":
         text = folder / "narrative"
     else:
         text = folder / "districts" / wildcards.report.removeprefix("district-")
     found = [folder / "report.yaml"] if (folder / "report.yaml").is_file() else []
-    found += sorted(text.glob("*.md")) if text.is_dir() else []
+    found += sorted([*text.glob("*.md"), *text.glob("district.yaml")]) if text.is_dir() else []
     return [str(p) for p in found]

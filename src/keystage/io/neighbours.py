@@ -23,13 +23,14 @@ def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
     """Each LA's neighbours, closest first, from the first sheet's table (header row with SN1..SN10).
 
     Rows above the header are ignored; the table ends at its first blank row (the workbook's "Old SNs"
-    notes below it, for LAs that no longer exist, are not read).
+    notes below it, for LAs that no longer exist, are not read). Every row carries the list's date (list_date).
     """
     path = Path(path)
     try:
-        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, InvalidFileException) as err:
         raise InputError(path, None, None, f"not readable as an Excel workbook ({err}); expected an .xlsx file") from None
+    sheet = book.worksheets[0]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header_at = next((i for i, row in enumerate(rows) if any(_rank(cell) == 1 for cell in row)), None)
     if header_at is None:
@@ -45,7 +46,7 @@ def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
             break
         la_code = _code(row[code_at], path, number, header[code_at])
         records += [(la_code, rank, _code(row[i], path, number, header[i]), number) for i, rank in ranks.items()]
-    frame = pd.DataFrame(records, columns=["la_code", "rank", "neighbour_code", "line"])
+    frame = pd.DataFrame(records, columns=["la_code", "rank", "neighbour_code", "line"]).assign(list_date=list_date(book))
     repeated = frame.duplicated(["la_code", "rank"])
     if repeated.any():
         first = frame.loc[repeated].iloc[0]
@@ -53,6 +54,13 @@ def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
             path, int(first["line"]), header[code_at], f"LA {first['la_code']} appears twice; expected one row per LA"
         )
     return validate(StatNeighbours, frame, str(path))
+
+
+def list_date(book: openpyxl.Workbook) -> str | None:
+    """When the list was made (ISO date): the workbook's last-saved date, else its creation date; DfE
+    publishes the list as a workbook whose cells carry no date ("statistical_neighbours_2025.xlsx", May 2025)."""
+    stamp = book.properties.modified or book.properties.created
+    return stamp.date().isoformat() if stamp else None
 
 
 def read_la_codes(path: str | Path) -> pd.DataFrame:

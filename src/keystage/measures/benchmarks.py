@@ -1,10 +1,11 @@
-"""Comparators for each LA: national, region and statistical-neighbour figures, rank and quartile band."""
+"""Comparators for each LA: national, region and statistical-neighbour figures, and its rank (keystage.measures.ranks)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from keystage.measures.ranks import la_ranks
 from keystage.standards import Standards
 
 COMPARATOR_COLUMNS = [
@@ -13,7 +14,6 @@ COMPARATOR_COLUMNS = [
 ]  # fmt: skip
 LAIT_SOURCE = "DfE LAIT"
 BENCHMARK_FIELDS = ["area_level", "area_code", "area_name", "region", "year", "measure", "value", "status", "source"]
-QUARTILES = np.array(["A", "B", "C", "D"])
 
 
 def _present(frame: pd.DataFrame) -> pd.DataFrame:
@@ -62,18 +62,6 @@ def la_rows(aggregates: pd.DataFrame | None) -> pd.DataFrame:
     at = pd.MultiIndex.from_frame(out[["la_code", "year"]])
     out["official_source"] = "DfE LA row, " + files.reindex(at).astype(str).to_numpy()
     return out.rename(columns={"value": "official"})[columns]
-
-
-def la_ranks(la_values: pd.DataFrame, standards: Standards) -> pd.DataFrame:
-    """Rank of each LA's value among all LAs with a value (1 = best; ties take the better rank) and its
-    quartile band A (best) to D: band = ceil(4 * rank / n_las), polarity per standards.lower_is_better."""
-    sign = la_values["measure"].map(standards.polarity).to_numpy()
-    keyed = la_values.assign(_score=-sign * la_values["value"].to_numpy())
-    grouped = keyed.groupby(["year", "measure"], sort=False)["_score"]
-    rank = grouped.rank(method="min")
-    n = grouped.transform("count")
-    band = np.ceil(4 * rank / n).clip(1, 4).astype(int) - 1
-    return la_values.assign(rank=rank.astype(int), n_las=n.astype(int), quartile=QUARTILES[band.to_numpy()])
 
 
 def comparators(

@@ -21,6 +21,18 @@ def use_house_style() -> None:
     plt.rcParams.update({"figure.figsize": (7.0, 3.8), "figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "keystage"})
 
 
+def percent_axis(ax: plt.Axes, label: str) -> None:
+    """A percentage y-axis from 0 to 100, so a gap of a few points looks as small as it is."""
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(label)
+
+
+def year_axis(ax: plt.Axes, years: list[int], label: str = "Year of tests") -> None:
+    """An x-axis with one tick per test year, labelled as whole years (never 2017.25)."""
+    ax.set_xticks(list(years), [str(y) for y in years])
+    ax.set_xlabel(label)
+
+
 def png_bytes(fig: plt.Figure) -> bytes:
     """The figure as PNG bytes with no timestamp metadata, so the same data gives the same file."""
     buffer = io.BytesIO()

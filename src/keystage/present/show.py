@@ -159,6 +159,8 @@ def open_report(
     first = first_year if first_year is not None else config.first_year
     last = last_year if last_year is not None else config.last_year
     unit = load_unit(work_dir, kind, str(unit_id), int(la_code), standards, first, last)
+    if kind == "district":
+        config = config.for_district(str(unit_id))
     if not unit.years:
         raise InputError(work_dir, None, "first_year, last_year", f"results for {kind} {unit_id} between {first} and {last}")
     files = {"Standards (thresholds, eras, rules)": Path(standards_path), "Report metadata": config.folder / "report.yaml"}

@@ -199,6 +199,14 @@ def load_unit(
         tables["gaps"] = gaps_with_published(tables["gaps"], comparators, int(la_code), standards)
     else:
         tables["attainment"] = tables["attainment"].assign(source=SCHOOLS)
+        school_key = [("unit_type", "==", "school"), ("unit_id", "in", [str(u) for u in urns])]
+        tables["school_attainment"] = _read(measures / "attainment.parquet", school_key)  # the district's school table
+        progress = [f"{s}_prog{end}" for s in ("read", "writ", "mat") for end in ("", "_lower", "_upper")]
+        results = canonical / "school_results.parquet"
+        tables["school_progress"] = (  # progress scores with DfE's 95% confidence limits, for the district's chart
+            _read(results, [("urn", "in", urns), ("measure", "in", progress)])
+            if results.is_file() else pd.DataFrame(columns=["urn", "year", "measure", "value"])
+        )
     tables["case_studies"] = case_rows(measures, canonical, urns)
     tables["cases_without_results"] = cases_without_results(measures, canonical, kind)
     att = tables["attainment"]
@@ -254,7 +262,7 @@ def read_canonical_notes(canonical: Path, urns: list[int]) -> dict[str, pd.DataF
     """The canonical tables the appendices and the support chart need (absent tables are left out);
     support days are mapped to series URNs and limited to the unit's schools."""
     found = {}
-    for name in ("provenance", "rejects", "lineage"):
+    for name in ("provenance", "rejects", "lineage", "stat_neighbours", "la_codes"):
         path = canonical / f"{name}.parquet"
         if path.is_file():
             found[name] = pd.read_parquet(path)

@@ -23,8 +23,16 @@ def cover_rows(meta: dict[str, Any]) -> list[tuple[str, list[str]]]:
         ("Contact name" if len(contacts) == 1 else "Contact names", [_name_role(c) for c in contacts]),
         ("Tel", [c.get("tel") for c in contacts]),
         ("Email", [c.get("email") for c in contacts]),
+        ("Status", ["Draft" if cover.get("draft") else None]),
     ]
     return [(label, [str(v) for v in values if v]) for label, values in rows if any(values)]
+
+
+def footer(meta: dict[str, Any]) -> str:
+    """The print footer: the reference (else the title), "Draft: " before it only when report.yaml says draft."""
+    cover = meta.get("cover") or {}
+    text = str(cover.get("reference") or meta["title"])
+    return f"Draft: {text}" if cover.get("draft") else text
 
 
 def council(meta: dict[str, Any]) -> str:

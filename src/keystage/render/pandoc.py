@@ -18,7 +18,7 @@ from typing import Any
 import pypandoc
 
 from keystage import __version__
-from keystage.render.cover import council, cover_markdown, cover_rows, report_epoch
+from keystage.render.cover import council, cover_markdown, cover_rows, footer, report_epoch
 
 # Numbers are assigned by keystage, so "@tbl-1" is text, not a citation, and "$" is never maths.
 READER = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex"
@@ -27,6 +27,23 @@ TEMPLATES = files("keystage.render") / "templates"
 A4_PAGE = (
     '<w:pgSz w:w="11906" w:h="16838"/>'
     '<w:pgMar w:top="1247" w:right="1247" w:bottom="1247" w:left="1247" w:header="709" w:footer="709" w:gutter="0"/>'
+)
+# A centred "Page N of M" footer (Word fields PAGE and NUMPAGES); pandoc keeps the reference document's footers.
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_FIELD = '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {0} </w:instrText></w:r>' \
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+PAGE_FOOTER = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {_W}><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
+    f'<w:r><w:t xml:space="preserve">Page </w:t></w:r>{_FIELD.format("PAGE")}'
+    f'<w:r><w:t xml:space="preserve"> of </w:t></w:r>{_FIELD.format("NUMPAGES")}</w:p></w:ftr>'
+)
+FOOTER_REL = (
+    '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" '
+    'Id="rIdKsFooter" Target="footer1.xml" /></Relationships>'
+)
+FOOTER_TYPE = (
+    '<Override PartName="/word/footer1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>'
 )
 _TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
@@ -65,6 +82,7 @@ def page_variables(meta: dict[str, Any], links: PageLinks, escape: Callable[[str
         "css": escape(links.css),
         "site_title": escape(SITE_TITLE),
         "version": escape(__version__),
+        "records": bool(meta.get("la_records")),
     }
 
 
@@ -103,18 +121,27 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
 
 
 def a4_reference_docx() -> bytes:
-    """Pandoc's default reference.docx with an A4 page and Arial (and fixed zip dates, for reproducible DOCX)."""
+    """Pandoc's default reference.docx with an A4 page, Arial and page numbers in the footer (and fixed zip
+    dates, for reproducible DOCX)."""
     default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     out = io.BytesIO()
+    footer_ref = '<w:footerReference xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ' \
+        'w:type="default" r:id="rIdKsFooter"/>'
     with zipfile.ZipFile(io.BytesIO(default)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
+        parts = {item.filename: src.read(item.filename) for item in src.infolist()}
+        parts["word/footer1.xml"] = PAGE_FOOTER.encode()
+        for name, data in parts.items():
+            if name == "word/document.xml":
+                data = data.replace(b"<w:sectPr>", b"<w:sectPr>" + footer_ref.encode())
                 data = data.replace(b"</w:sectPr>", A4_PAGE.encode() + b"</w:sectPr>")
-            elif item.filename == "word/theme/theme1.xml":
+            elif name == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", FOOTER_REL.encode())
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", FOOTER_TYPE.encode())
+            elif name == "word/theme/theme1.xml":
                 data = re.sub(rb'<a:latin typeface="[^"]*"', b'<a:latin typeface="Arial"', data)
-            dst.writestr(zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            dst.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -133,7 +160,7 @@ def write_cover_json(meta: dict[str, Any], path: Path) -> Path:
     rows = [{"label": label, "values": values} for label, values in cover_rows(meta)]
     data = {"title": str(meta["title"]), "council": council(meta), "cover": rows,
             "authors": [str(a) for a in (meta.get("cover") or {}).get("authors") or []],
-            "footer": str((meta.get("cover") or {}).get("reference") or meta["title"])}
+            "footer": footer(meta)}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 

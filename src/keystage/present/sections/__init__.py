@@ -8,7 +8,8 @@ Percentages are shown as whole numbers rounded half up; differences are computed
 Nothing here writes files: `keystage.present.show` displays the blocks and writes the downloads.
 
 Modules: blocks (Text, Table, Figure, Context and helpers), performance (section 2),
-improvement (section 3), closing (sections 4 to 8, appendices, report metadata).
+improvement (section 3), closing (sections 4 to 8, appendices, report metadata), summary (the summary
+at the top: key messages and recommendations).
 """
 
 from keystage.present.sections.blocks import (  # noqa: F401 (the package's API)
@@ -47,11 +48,13 @@ from keystage.present.sections.closing import (  # noqa: F401 (the package's API
     report_meta,
     titles,
 )
+from keystage.present.sections.district import district_schools  # noqa: F401 (the package's API)
 from keystage.present.sections.improvement import (  # noqa: F401 (the package's API)
     ERA_VERB,
     SUBJECTS,
     academic,
     describe_support,
+    improvement_heading,
     subject,
     support,
     support_figure,
@@ -66,3 +69,4 @@ from keystage.present.sections.performance import (  # noqa: F401 (the package's
     trend_figure,
     what_is_measured,
 )
+from keystage.present.sections.summary import facts, recommendations, summary  # noqa: F401 (the package's API)

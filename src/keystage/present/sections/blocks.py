@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,8 +71,9 @@ def sized_rule(frame: pd.DataFrame, rule: str) -> str:
     widths = []
     for i, column in enumerate(frame.columns):
         cells = [len(str(v)) for v in frame.iloc[:, i]]
-        longest_word = max((len(w) for w in str(column).split()), default=1)
-        widths.append(max(longest_word, min(max(cells, default=1), 40 if i == 0 else 14)) + 1)
+        longest_word = math.ceil(1.25 * max((len(w) for w in str(column).split()), default=1))  # bold headings are wider
+        label_room = 40 if len(frame.columns) <= 6 else 24  # a wide table gives its label column less, its figures more
+        widths.append(max(longest_word, min(max(cells, default=1), label_room if i == 0 else 14)) + 1)
     widths = widths[:1] + [max(widths[1:])] * (len(widths) - 1)
     dashes = [
         ("---:" if a.endswith(":") and not a.startswith(":") else ":---").replace("---", "-" * max(3, w))

@@ -10,9 +10,12 @@ import pandas as pd
 
 from keystage import __version__
 from keystage.checksums import sha256
+from keystage.measures.ranks import named_neighbours
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
-from keystage.present.notes import provenance_table, rejects_summary
+from keystage.present import summary as rules
+from keystage.present.notes import has_la_records, provenance_table, rejects_summary
+from keystage.present.sections import summary
 from keystage.present.sections.blocks import (
     ERA_TERMS,
     MISSING,
@@ -28,14 +31,19 @@ from keystage.present.sections.blocks import (
     span,
     subjects_of,
 )
-from keystage.present.sections.improvement import academic
+from keystage.present.sections.improvement import academic, support_year
 from keystage.profiles import profile_href
-from keystage.reportconfig import IMPLICATIONS
+from keystage.reportconfig import IMPLICATIONS, long_date
 
 
 def conclusions(ctx: Context) -> list[Block]:
-    """4 Conclusions: the officers' text, numbered."""
-    return [Text(numbered(4, [ctx.narrative("conclusions")]))]
+    """4 Conclusions: the summary's facts in one statement, the officers' text, and where the recommendations are."""
+    texts = [
+        rules.conclusion(summary.facts(ctx), ctx.name),
+        ctx.narrative("conclusions"),
+        "The recommendations are set out in the summary at the start of this report.",
+    ]
+    return [Text(numbered(4, [t for t in texts if t]))]
 
 
 def implications(ctx: Context) -> list[Block]:
@@ -68,9 +76,9 @@ def case_studies(ctx: Context) -> list[Block]:
     """Appendix A: one table per case study (results, cohort, floor status and support days by year) and its officer text."""
     cases = ctx.unit.table("case_studies")
     without = ctx.unit.tables.get("cases_without_results", pd.DataFrame(columns=["case_id", "title", "urns"]))
-    blocks: list[Block] = [Text("## Appendix A: Case studies")]
     if cases.empty and without.empty:
-        return blocks + [Text(f"No case studies were supplied for {ctx.name}, so this appendix is omitted.")]
+        return []
+    blocks: list[Block] = [Text("## Appendix A: Case studies")]
     order = cases.sort_values("case_id", key=lambda s: s.str.len() * 1000 + s.rank(method="dense")) if len(cases) else cases
     ids = list(dict.fromkeys(order["case_id"]))
     n = len(ids) + len(without)
@@ -119,6 +127,17 @@ def _case_schools(rows: pd.DataFrame, names: pd.Series, year: int) -> str:
     return ("Schools: " if len(links) > 1 else "School: ") + ", ".join(links) + " (profile pages on the website)."
 
 
+def floor_summary(status: object) -> str:
+    """A case study's floor cell: one school's status ("111945: above" -> "above"); for several schools the
+    count of each status ("111945: above; 111946: below; 111947: above" -> "2 above, 1 below"), since the
+    line naming the schools links each to its profile and a list of URNs does not fit a table cell."""
+    parts = [p.split(": ", 1)[-1] for p in str(status).split("; ")]
+    if len(parts) == 1:
+        return parts[0]
+    counts = {s: parts.count(s) for s in dict.fromkeys(parts)}
+    return ", ".join(f"{n} {s}" for s, n in counts.items())
+
+
 def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era: str, years: list[int]) -> Table:
     """One case study's figures by year; percentages suppressed for a cohort under the minimum group size."""
     subjects = subjects_of(ctx.standards, era)
@@ -127,8 +146,7 @@ def _case_table(ctx: Context, rows: pd.DataFrame, case_id: str, title: str, era:
         .sort_values("year")[["year", "cohort", "headline", *subjects, "floor_status", "support_days"]]
         .reset_index(drop=True)
     )
-    # one school: "111945: above" -> "above"; a federation keeps each school's URN
-    tidy["floor_status"] = tidy["floor_status"].map(lambda s: str(s) if ";" in str(s) else str(s).split(": ", 1)[-1])
+    tidy["floor_status"] = tidy["floor_status"].map(floor_summary)
     tidy.insert(1, "case_study", f"{case_id}: {title}")
     short = ERA_TERMS[era][2]
     level = ERA_TERMS[era][0]
@@ -196,6 +214,18 @@ def data_notes(ctx: Context) -> list[Block]:
         "**Rounding.** Percentages are rounded half up to whole numbers for display (the downloads keep one decimal); "
         "differences are computed before rounding, so a difference can differ by one from the difference of the rounded figures.",
     ]
+    neighbours = _neighbours_note(ctx)
+    if neighbours:
+        text.append(neighbours)
+    left_out = [what for what, absent in (
+        ("the sections on support deployed and on support and improvement", support_year(ctx) is None),
+        ("the case-study appendix", ctx.unit.table("case_studies").empty),
+    ) if absent]  # fmt: skip
+    if left_out:
+        text.append(
+            f"**Sections left out.** {ctx.unit.la_name} supplied no records of its own for them (support days, "
+            f"subscriptions, case studies), so {say.listing(left_out)} {'is' if len(left_out) == 1 else 'are'} left out."
+        )
     blocks: list[Block] = [Text("\n\n".join(text))]
     rejects = rejects_summary(ctx.unit.canonical.get("rejects", pd.DataFrame({"file": [], "reason": []})))
     if rejects.empty:
@@ -219,6 +249,26 @@ def data_notes(ctx: Context) -> list[Block]:
             )
         )
     return blocks
+
+
+def _neighbours_note(ctx: Context) -> str:
+    """The LA's statistical neighbours by name, closest first, with the date of DfE's list ("" for a district
+    or when no list was read)."""
+    found = ctx.unit.canonical
+    if not ctx.is_la or "stat_neighbours" not in found:
+        return ""
+    named = named_neighbours(found["stat_neighbours"], found.get("la_codes", pd.DataFrame({"la_code": []})), ctx.unit.la_code)
+    if named.empty:
+        return ""
+    dated = named["list_date"].dropna()
+    when = f" of {long_date(dated.iloc[0]).split(' ', 1)[1]}" if len(dated) else ""
+    return (
+        f"**Statistical neighbours.** The comparison with statistical neighbours uses the mean of the published figures "
+        f"of the {len(named)} local authorities DfE's list{when} names as most similar to {ctx.unit.la_name}, closest "
+        f"first: {say.listing(named['name'].tolist())}. Ranks are among all local authorities with a published figure "
+        "(1 is the best; for the gap between disadvantaged and other pupils, the narrowest); quarters run from the top "
+        "quarter (A) to the bottom quarter (D)."
+    )
 
 
 def provenance(ctx: Context, files: dict[str, Path]) -> list[Block]:
@@ -270,4 +320,5 @@ def report_meta(ctx: Context, downloads: list[dict[str, str]]) -> dict[str, Any]
         "year": ctx.unit.years[-1],
         "cover": cover,
         "downloads": list(downloads),
+        "la_records": has_la_records(ctx.unit.canonical.get("provenance")),
     }

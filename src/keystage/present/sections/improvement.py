@@ -43,14 +43,20 @@ def support_year(ctx: Context) -> int | None:
     return int(recorded["year"].max()) if not recorded.empty else None
 
 
+def improvement_heading(ctx: Context) -> list[Block]:
+    """Section 3's heading: accounting for the improvement when the LA's support records were supplied, else
+    the results by subject alone (the data notes say once what was left out)."""
+    title = "Accounting for the improvement" if support_year(ctx) is not None else "Results by subject"
+    return [Text(f"## 3 {title}")]
+
+
 def support(ctx: Context) -> list[Block]:
-    """3.1-3.2 Support deployed and results: Table 6, the days-versus-change chart, support by improvement band."""
-    blocks: list[Block] = [ctx.heading(3, "Support deployed")]
+    """3.1-3.2 Support deployed and results: Table 6, the days-versus-change chart, support by improvement band;
+    nothing when no support records were supplied."""
     year = support_year(ctx)
     if year is None:
-        return blocks + [
-            Text(f"No records of school-improvement support were supplied for {ctx.name}, so this section is omitted.")
-        ]
+        return []
+    blocks: list[Block] = [ctx.heading(3, "Support deployed")]
     officer = ctx.narrative("support")
     if officer:
         blocks.append(Text(officer))
@@ -160,16 +166,19 @@ def _support_table(ctx: Context, summary: pd.DataFrame, year: int) -> Table:
         note="Average per school: over all schools in the group, supported or not. "
         f"The improved group is defined by its result in {year}, after the support. "
         + scope_note(ctx.standards, [year])
-        + _empty_groups(ctx, summary, groups),
+        + _empty_groups(ctx, summary, groups, year),
     )
 
 
-def _empty_groups(ctx: Context, summary: pd.DataFrame, groups: dict[str, str]) -> str:
-    """A note naming any group of Table 6 with no schools (e.g. no floor could be applied the year before)."""
+def _empty_groups(ctx: Context, summary: pd.DataFrame, groups: dict[str, str], year: int) -> str:
+    """A note naming any group of Table 6 with no schools: "not available" when the floor could not be applied
+    the year before (no progress scores), "no schools" only when it was applied and no school was below it."""
+    before = previous_year(ctx.standards, year)
+    no_floor = before is not None and not ctx.standards.floor(before).progress.available
     empty_ = [g for g in groups if g not in summary.index or summary.at[g, "n_schools"] == 0]
-    if not empty_:
-        return ""
-    return " " + " ".join(f"{groups[g]}: no schools." for g in empty_)
+    words = {g: "not available, because the floor standard could not be applied without progress scores"
+             if g == "below floor previous year" and no_floor else "no schools" for g in empty_}
+    return "".join(f" {groups[g]}: {words[g]}." for g in empty_)
 
 
 def _support_sentences(ctx: Context, summary: pd.DataFrame, year: int) -> str:
@@ -287,13 +296,10 @@ def _band_sentence(ctx: Context, year: int, measure: str, kinds: list[str], subj
     top, declined = ctx.standards.change_bands[-1].label, ctx.standards.change_bands[0].label
     text = []
     for band, verb in ((top, f"improved by {top} percentage points"), (declined, "declined")):
-        parts = []
-        for k in kinds:
-            if (band, k) in rows.index:
-                parts.append(f"{say.pct(rows.at[(band, k), 'pct_with'])} {describe_support(k)}")
+        shares = [(rows.at[(band, k), "pct_with"], describe_support(k)) for k in kinds if (band, k) in rows.index]
         n = int(rows.loc[band, "n_band"].iloc[0]) if band in rows.index.get_level_values(0) else 0
-        if n and parts:
-            text.append(f"Of the {say.count(n, 'school')} whose {subject} result {verb}, {say.listing(parts)}.")
+        if n and shares:
+            text.append(say.shares(n, f"school whose {subject} result {verb}", shares))
     return " ".join(text)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from keystage.measures.scope import scope_note
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
-from keystage.present.charts import PALETTE, use_house_style
+from keystage.present.charts import PALETTE, percent_axis, use_house_style, year_axis
 from keystage.present.sections.blocks import (
     ERA_TERMS,
     NOT_AVAILABLE,
@@ -283,10 +283,9 @@ def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
         runs = [r for run in say.segments(points) for r in _consecutive(run, order)]
         for i, run in enumerate(runs):
             ax.plot([p.year for p in run], [p.value for p in run], marker="o", color=colour, label=name if i == 0 else None)
-    ax.set_ylabel("% of pupils")
-    ax.set_xlabel("Year of tests")
-    ax.set_xticks(ctx.unit.years)
-    ax.legend(frameon=False)
+    percent_axis(ax, "% of pupils")
+    year_axis(ax, ctx.unit.years)
+    ax.legend(frameon=False, loc="lower right")
     breaks = [years[0] for _, years in ctx.eras()[1:]]
     for year in breaks:
         ax.axvline(year - 0.5, color="grey", linestyle="--", linewidth=1)
@@ -479,12 +478,13 @@ def _floor_sentence(ctx: Context, counts: pd.DataFrame) -> str:
     if not years:
         return "The progress test could not be applied in any year of this report, so no school is counted below the floor."
     first, last = years[0], years[-1]
-    a, b = int(counts.at[first, "n_below_floor"]), int(counts.at[last, "n_below_floor"])
+    b = int(counts.at[last, "n_below_floor"])
     refs = say.refs([ctx.numbering.ref(f"floor-{e}") for e, ys in ctx.eras() if any(y in counts.index for y in ys)])
     if first == last:
         text = f"In {last}, {say.count(b, 'school')} in {ctx.name} {'was' if b == 1 else 'were'} below the floor standard."
     else:
-        text = say.numbers(f"The number of {ctx.name} schools below the floor standard", first, a, last, b) + "."
+        series = [(y, counts.at[y, "n_below_floor"]) for y in years]
+        text = say.numbers(f"The number of {ctx.name} schools below the floor standard", series) + "."
     lifted = int(counts.at[last, "n_lifted"])
     if lifted:
         text += (
@@ -522,7 +522,8 @@ def _distribution_table(ctx: Context, dist: pd.DataFrame, bands: pd.DataFrame, e
     labels = [b.label for b in ctx.standards.change_bands]
     wide = bands[bands["year"].isin(years)].pivot_table(index="year", columns="band", values="pct", aggfunc="first")
     for label in labels:
-        tidy[f"band_{label}"] = tidy["year"].map(wide[label]) if label in wide.columns else np.nan
+        # a band no school fell in is 0% of the schools with a change, not a missing figure
+        tidy[f"band_{label}"] = tidy["year"].map(wide[label]).fillna(0.0) if label in wide.columns else 0.0
     tidy.loc[tidy["n_with_change"] == 0, [f"band_{b}" for b in labels]] = np.nan
 
     def display(safe: pd.DataFrame) -> pd.DataFrame:
@@ -605,14 +606,12 @@ def closing_gap(ctx: Context) -> list[Block]:
     if years:
         era = ctx.standards.year_eras[years[-1]]
         years = [y for y in years if ctx.standards.year_eras[y] == era]
-        first, last = years[0], years[-1]
+        last = years[-1]
         text = [
             f"{ctx.numbering.ref(f'gap-{era}')} compares disadvantaged pupils ({definition(ctx.standards, era)}) "
             "with all other pupils."
         ]
-        text.append(
-            say.gap_trend(ctx.name, first, gaps.at[first, "gap"], last, gaps.at[last, "gap"], gaps.at[last, "national_gap"])
-        )
+        text.append(say.gap_trend(ctx.name, [(y, gaps.at[y, "gap"]) for y in years], gaps.at[last, "national_gap"]))
         text.append(
             f"In {last}, disadvantaged pupils in {say.count(int(gaps.at[last, 'n_match_national']), 'school')} of the "
             f"{int(gaps.at[last, 'n_schools_disadv'])} with a published figure did as well as or better than "
