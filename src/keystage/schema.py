@@ -40,6 +40,7 @@ COUNT = ValueRule(0, np.inf, "expected a whole number of pupils, 0 or more", who
 # A KS2 progress score is a mean difference of scaled scores, which run from 80 to 120 (STA, "Scaled scores at key
 # stage 2", gov.uk/guidance/scaled-scores-at-key-stage-2, each year 2016 to 2025), so it lies within -40 to 40.
 KS2_PROGRESS = ValueRule(-40, 40, "expected a progress score from -40 to 40 (scaled scores run 80 to 120)")
+SCALED_SCORE = ValueRule(80, 120, "expected an average scaled score from 80 to 120")
 # Attainment 8 counts 8 subjects, English and maths twice, at up to grade 9; a pupil's Progress 8 is a tenth of the
 # difference from their estimated Attainment 8 (DfE, "Secondary accountability measures: guide", DFE-00278-2017, and
 # the editions for 2018 to 2024).
@@ -49,11 +50,14 @@ FRACTION = "looks like a fraction where a percentage belongs; expected a percent
 
 
 def value_rule(measure: str) -> ValueRule:
-    """The rule of a canonical measure: counts (eligible, *_count), progress and KS4 scores; any other is a percentage."""
+    """The rule of a canonical measure: counts (eligible, *_count), progress, average scaled (*_avg) and KS4 scores;
+    any other is a percentage."""
     if measure == "eligible" or measure.endswith("_count"):
         return COUNT
     if "_prog" in measure:
         return KS2_PROGRESS
+    if measure.endswith("_avg"):
+        return SCALED_SCORE
     return {"att8": ATTAINMENT8, "p8": PROGRESS8}.get(measure, PERCENT)
 
 
