@@ -134,7 +134,8 @@ pct_labels = {f"pct_{k}": f"% {v}" for k, v in KS4_OUTCOMES.items()}
 schools, groups, fits = tables["schools"], tables["school_groups"], tables["fits"]
 dots = pd.concat([schools.assign(group=TOTAL), groups], ignore_index=True)
 notes = (f"Percentages of fewer than {disclosure.min_group} pupils, and counts under {disclosure.min_group}, are shown as "
-         f"**{disclosure.symbol}**, with further cells hidden where a hidden one could be worked out from a total. "
+         f"**{disclosure.symbol}**, with further cells hidden where a hidden one could be worked out from the totals, "
+         f"another table, the other cohorts or a percentage (which gives its group's size away). "
          f"Pupils with no KS4 record (they left England's state-funded schools) are counted as not traced and are "
          f"outside every KS4 percentage; KS2 percentages are of the same traced pupils.")
 definitions = (f"The KS2 expected standard is a scaled score of {rules.scaled_score:g} or more in reading and in maths and "

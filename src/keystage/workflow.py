@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import fcntl
 import os
 import re
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +24,8 @@ PROGRESS = re.compile(r"(\d+) of (\d+) steps \((\d+)%\) done")
 NOTHING_TO_DO = "Nothing to be done"
 JOB_STATS = "Job stats:"
 JOB_ROW = re.compile(r"^(\S+)\s+(\d+)$")
+STOP_GRACE = 60.0  # seconds Snakemake has to stop after SIGINT before its process group is killed
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 DEMO = {"data_dir": "data/demo", "work_dir": "out/demo", "site_dir": "_site", "las": [701]}
 
 
@@ -73,9 +80,12 @@ def run_snakemake(config: dict[str, Any], cores: int, on_progress: Callable[[int
     pool.clear()
     env = {**os.environ, POOL_ENV: str(pool.folder)}
     done, nothing, table = 0, False, None
+    process: subprocess.Popen[str] | None = None
+    lock = build_lock(Path(".snakemake"))
     try:
-        with log.open("w", encoding="utf-8") as handle:
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
+        with log.open("w", encoding="utf-8", buffering=1) as handle, stop_on_signals():  # line by line: tail -f works
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                       env=env, start_new_session=True, pass_fds=(lock,), preexec_fn=die_with_parent())
             assert process.stdout is not None
             for line in process.stdout:
                 handle.write(line)
@@ -93,8 +103,69 @@ def run_snakemake(config: dict[str, Any], cores: int, on_progress: Callable[[int
                     table = []
             returncode = process.wait()
     finally:
+        if process is not None:
+            stop(process)
         pool.stop()
+        os.close(lock)
     return BuildResult(returncode, done, nothing, Path(config["site_dir"]), log)
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP reached `keystage build`: handled as Ctrl-C, so the build stops cleanly."""
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into BuildInterrupted while the build runs (their default ends the process at
+    once, leaving Snakemake and the kernels running); Ctrl-C is already a KeyboardInterrupt."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise BuildInterrupted(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def stop(process: subprocess.Popen[str], grace: float = STOP_GRACE) -> None:
+    """Stop Snakemake if it still runs: SIGINT (it cancels its jobs, removes their incomplete outputs and its
+    locks), then SIGKILL to its whole process group after `grace` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def die_with_parent() -> Callable[[], None]:
+    """What the Snakemake child runs before it starts: ask to be sent SIGINT when `keystage build` dies, even by
+    SIGKILL (Linux prctl), so it cancels its jobs and removes its locks as on Ctrl-C. libc is loaded here, in
+    the parent: the child, forked from a process with threads, only makes the call."""
+    prctl = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+
+
+def build_lock(snakemake_dir: Path) -> int:
+    """A shared lock on snakemake_dir/keystage.lock held by this build and its Snakemake process for as long
+    as either lives. Taken exclusively first: when that succeeds no other build is live, so any Snakemake
+    lock left in snakemake_dir/locks is a dead build's and is removed (the next build resumes with no
+    --unlock); when another build holds the lock, its Snakemake locks are left alone."""
+    snakemake_dir.mkdir(exist_ok=True)
+    fd = os.open(snakemake_dir / "keystage.lock", os.O_CREAT | os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pass
+    else:
+        for stale in (snakemake_dir / "locks").glob("*.lock"):
+            stale.unlink()
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
 
 
 def failure_summary(log: Path, lines: int = 25) -> str:
