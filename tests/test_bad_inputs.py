@@ -19,6 +19,7 @@ from keystage import schema
 from keystage.cli import app
 from keystage.errors import InputError, Rejects
 from keystage.ingest import find_inputs, read_all
+from keystage.io.ees import read_ees
 from keystage.io.ks2 import read_ks2_files
 from keystage.io.ks4 import read_ks4_files
 from keystage.io.la_records import UNKNOWN_URN, read_la_records
@@ -513,3 +514,20 @@ def test_validate_reads_what_ingest_reads(demo: Path, small_data: Path) -> None:
     rejects = Rejects()
     read_all(find_inputs(small_data), rejects)
     assert only_reject(rejects.table()) == (path.name, 2, "PTRWM_EXP", "150%", schema.PERCENT.expected)
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "reason"),
+    [
+        ("pt_rwm_met_expected_standard", "101", schema.PERCENT.expected),
+        ("t_rwm_eligible_pupils", "-59570", schema.COUNT.expected),
+    ],
+)
+def test_real_ees_value_breaking_its_rule_is_rejected(dfe: Path, tmp_path: Path, column: str, text: str, reason: str) -> None:
+    source = dfe / "ees/ks2_regional_and_local_authority_2016_to_2022_provisional.csv"
+    rows = rows_of(source)
+    header = rows[0]
+    gender, at = header.index("gender"), header.index(column)
+    line = next(i for i, row in enumerate(rows[1:], start=2) if row[gender] == "Total" and row[at].isdigit())
+    path = edited(source, tmp_path / source.name, line, column, text)
+    assert only_reject(rejects_of(lambda r: read_ees(path, r)), reason) == (source.name, line, column.upper(), text, reason)

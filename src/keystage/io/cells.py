@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+from keystage.errors import Rejects
+from keystage.schema import value_problems
 
 # A comma is read only as a thousands separator ("1,204"); "64,5%" (a decimal comma) is not a number.
 THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?$"
@@ -28,6 +33,18 @@ SUPPRESSION_CODES: dict[str, str] = {
 PRESENT = ""  # the status of a value that was read as a number
 ABSENT = "absent"  # the row ended before this column (a ragged row)
 INVALID = "invalid"  # text that is neither a number nor a known code: also written to the rejects table
+
+
+def keep_to_rules(
+    long: pd.DataFrame, values: pd.Series, status: pd.Series, path: str | Path, rejects: Rejects
+) -> tuple[pd.Series, pd.Series]:
+    """(values, status) with every value that breaks its measure's rule (schema.value_rule) made missing, status
+    "invalid", and written to `rejects`; `long` has each value's measure, line, column and text, on the same index."""
+    broken = pd.Series(value_problems(values.to_numpy(), long["measure"].to_numpy()), index=long.index)
+    bad = broken.ne("")
+    found = long.loc[bad, ["line", "column", "text"]].rename(columns={"text": "value"})
+    rejects.add_frame(found.assign(file=str(path), reason=broken[bad]))
+    return values.where(~bad), status.where(~bad, INVALID)
 
 
 def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from keystage.errors import InputError, Rejects
-from keystage.io.cells import INVALID, parse_numbers
+from keystage.io.cells import INVALID, keep_to_rules, parse_numbers
 from keystage.io.columns import load_column_map
 from keystage.io.csvfile import LINE, read_text_table
 from keystage.io.fields import blank, parse_ints, reject_cells
@@ -49,7 +49,9 @@ def read_ees(path: str | Path, rejects: Rejects, indicators: Mapping[str, str] |
         reject_cells(raw, column, parse_numbers(raw[column])[1].eq(INVALID), path, "expected a number or c, x, z, low", rejects)
     long = pd.concat([_melt(raw.loc[group.eq(k)], measures) for k, measures in enumerate(groups)], ignore_index=True)
     values, status = parse_numbers(long["TEXT"])
-    frame = long.drop(columns="TEXT").assign(value=values, status=status, source=path.name)
+    cells = long.rename(columns={"COLUMN": "column", "TEXT": "text"})
+    values, status = keep_to_rules(cells, values, status, path, rejects)
+    frame = long.drop(columns=["TEXT", "COLUMN"]).assign(value=values, status=status, source=path.name)
     repeated = frame.duplicated(KEY)
     if repeated.any():
         first = frame.loc[repeated].iloc[0]
@@ -129,5 +131,5 @@ def _melt(rows: pd.DataFrame, measures: Mapping[str, str]) -> pd.DataFrame:
         LINE: "line",
     }
     long = rows[[*ids, *columns]].melt(id_vars=list(ids), var_name="COLUMN", value_name="TEXT").rename(columns=ids)
-    long["measure"] = long.pop("COLUMN").map(columns)
+    long["measure"] = long["COLUMN"].map(columns)
     return long

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from keystage.errors import Rejects
-from keystage.io.cells import INVALID, parse_numbers
+from keystage.io.cells import INVALID, keep_to_rules, parse_numbers
 from keystage.io.columns import load_column_map
 from keystage.io.csvfile import LINE, read_text_table
 from keystage.io.fields import parse_ints, reject_cells
-from keystage.schema import Benchmarks, validate, value_problems
+from keystage.schema import Benchmarks, validate
 
 REQUIRED = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"]
 
@@ -39,10 +39,8 @@ def read_lait(path: str | Path, rejects: Rejects) -> pd.DataFrame:
     raw, year, code = raw.loc[keep], year[keep], code[keep]
     values, status = parse_numbers(raw["VALUES"])
     reject_cells(raw, "VALUES", status.eq(INVALID), path, "expected a number or -", rejects)
-    broken = pd.Series(value_problems(values.to_numpy(), raw["MEASURE"].to_numpy()), index=raw.index)
-    for reason in broken[broken.ne("")].unique():
-        reject_cells(raw, "VALUES", broken.eq(reason), path, reason, rejects)
-    values, status = values.where(broken.eq("")), status.where(broken.eq(""), INVALID)
+    cells = pd.DataFrame({"measure": raw["MEASURE"], "line": raw[LINE], "column": "VALUES", "text": raw["VALUES"]})
+    values, status = keep_to_rules(cells, values, status, path, rejects)
     level = np.select([code.eq(spec["national_code"]), code.isin(spec["region_codes"])], ["national", "region"], "la")
     name = raw["LA AND REGIONS"].str.strip()
     published_region = raw["REGION"].str.strip().replace(spec["region_names"])
