@@ -178,9 +178,9 @@ def test_no_placeholder_in_any_html_pdf_or_docx(demo_build):
 def test_every_committee_and_district_paper_opens_with_its_summary(demo_build):
     for report in committee_reports(demo_build).values():
         page = report.html.read_text(encoding="utf-8")
-        summary = page.index("Key messages")
-        assert summary < page.index("1 Purpose of Report")
-        assert "That the " in page[summary:page.index("1 Purpose of Report")]  # the recommendation
+        summary = page.index("Key messages")  # the contents list names sections before the body begins
+        purpose = page.index("1 Purpose of Report", summary)
+        assert "That the " in page[summary:purpose]  # the recommendation, before section 1
         text = "\n".join(pdf_text(report.pdf))
         assert text.index("Key messages") < text.index("1 Purpose of Report")
         # the cover block on page one: a dated meeting in British long form, no ISO date
