@@ -214,7 +214,8 @@ def load_unit(
     named = first_year is not None or last_year is not None
     years = report_years(att.loc[named | (att["source"] != PUBLISHED), "year"].tolist(), standards, first_year, last_year)
     published = la_attainment.loc[(la_attainment["measure"] == "headline") & la_attainment["la_published"].notna(), "year"]
-    series = sorted({int(y) for y in published if y in standards.year_eras and (last_year is None or y <= last_year)})
+    eras = {standards.year_eras[y] for y in years}  # the series within the report's eras: one table per era
+    series = sorted({int(y) for y in published if standards.year_eras.get(y) in eras and (last_year is None or y <= last_year)})
     return UnitData(
         kind=kind,
         la_code=int(la_code),
