@@ -18,6 +18,7 @@ from keystage.ingest import ingest
 from keystage.measures.cohorts import band_of, load_cohort_rules, pupil_flags
 from keystage.narrate import narrate
 from keystage.render.engine import render_report
+from keystage.stages import measure
 from keystage.standards import load_standards
 from keystage.synth import write_demo
 
@@ -35,6 +36,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     write_demo(data, scale="la", seed=2013)
     ingest(data, work / "canonical")
     run_cohorts(work / "canonical", work / "cohorts")
+    measure(work / "canonical", work / "measures")  # the schools' LAESTAB and LA codes the downloads carry
     urn = int(pd.read_parquet(work / "cohorts" / "schools.parquet")["ks2_urn"].iloc[0])
     for page, kind, unit in (("la", "cohort", "701"), (f"school-{urn}", "school", str(urn))):
         params = {"work_dir": str(work), "la_code": 701, "kind": kind, "unit_id": unit,
