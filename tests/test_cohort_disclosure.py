@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import docx
@@ -146,6 +147,7 @@ def test_pages_written_in_one_kernel_match_a_page_narrated_alone(build, tmp_path
     (tmp_path / "cohorts").mkdir()
     for name, frame in cohort_tables({"pupils": two}, load_cohort_rules(), RULES).items():
         frame.to_parquet(tmp_path / "cohorts" / f"{name}.parquet", index=False)
+    shutil.copytree(build["work"] / "measures", tmp_path / "measures")  # the schools' LAESTAB for the downloads
     urn = int(two["ks2_urn"].min())
     base = {"work_dir": str(tmp_path), "la_code": 701, "kind": "school",
             "standards_path": str(REPO / "config" / "standards.yaml")}
