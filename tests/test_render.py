@@ -53,7 +53,7 @@ def test_html_table_has_its_caption_header_cells_and_values(page: str) -> None:
 
 
 def test_html_figure_has_alt_text_and_visible_caption(report: RenderedReport, page: str) -> None:
-    assert f'<img src="assets/fig-1.png" alt="{ALT}" />' in page
+    assert f'<img src="assets/fig-1.png" alt="{ALT}">' in page
     assert "<figcaption>Figure 1: Level 4+ in reading, writing and maths, 2011 to 2013</figcaption>" in page
     nb = json.loads(FIXTURE.read_text(encoding="utf-8"))
     png = next(o["data"]["image/png"] for c in nb["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {}))

@@ -15,6 +15,7 @@ from keystage.render import quarto
 from keystage.render.cover import report_epoch
 from keystage.render.notebook import notebook_to_markdown, report_meta
 from keystage.render.pandoc import TEMPLATES, PageLinks, docx_file, html_page, typst_source
+from keystage.render.sanitise import sanitise_page
 from keystage.render.typst import compile_pdf
 
 Engine = Literal["auto", "pandoc", "quarto"]
@@ -150,6 +151,8 @@ def _prepare(nb_path: Path, out_dir: Path, data_dir: Path | None, site_root: str
 def _place(job: _Job, made: dict[str, Path], engine: str) -> RenderedReport:
     """Move the rendered files into the report folder, add its stylesheet, and write report.json."""
     placed = {name: _move(path, job.out_dir / name) for name, path in made.items()}
+    page = placed["index.html"]
+    page.write_text(sanitise_page(page.read_text(encoding="utf-8"), str(job.nb_path)), encoding="utf-8")
     shutil.copyfile(TEMPLATES / "site.css", job.out_dir / "style.css")
     assets_dir = job.out_dir / "assets"
     assets = tuple(sorted(p for p in assets_dir.rglob("*") if p.is_file())) if assets_dir.exists() else ()

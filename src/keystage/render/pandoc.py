@@ -20,8 +20,9 @@ import pypandoc
 from keystage import __version__
 from keystage.render.cover import council, cover_markdown, cover_rows, footer, report_epoch
 
-# Numbers are assigned by keystage, so "@tbl-1" is text, not a citation, and "$" is never maths.
-READER = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex"
+# Numbers are assigned by keystage, so "@tbl-1" is text, not a citation, and "$" is never maths; raw HTML, TeX
+# and raw blocks (```{=typst}```) are read as text, so no officer's or data file's text becomes markup or code.
+READER = "markdown-citations-tex_math_dollars-tex_math_single_backslash-raw_tex-raw_html-raw_attribute"
 SITE_TITLE = "Key Stage 2 reports"
 TEMPLATES = files("keystage.render") / "templates"
 A4_PAGE = (
