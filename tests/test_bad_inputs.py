@@ -119,26 +119,18 @@ def test_demo_ks2_value_breaking_its_rule_is_rejected(demo: Path, tmp_path: Path
     assert value["status"].tolist() == ["invalid"] and value["value"].isna().all()
 
 
-def test_real_hampshire_file_with_one_101_percent(dfe: Path, tmp_path: Path) -> None:
-    path = edited(dfe / "ks2/2019_850_ks2final.csv", tmp_path / "2019_850_ks2final.csv", 2, "PTRWM_EXP", "101%")
-    assert only_reject(rejects_of(lambda r: ks2(path, r)), "expected a percentage") == (
-        "2019_850_ks2final.csv",
-        2,
-        "PTRWM_EXP",
-        "101%",
-        schema.PERCENT.expected,
-    )
-
-
-def test_real_hampshire_file_with_a_decimal_comma(dfe: Path, tmp_path: Path) -> None:
-    path = edited(dfe / "ks2/2019_850_ks2final.csv", tmp_path / "2019_850_ks2final.csv", 3, "PTREAD_EXP", "64,5%")
-    assert only_reject(rejects_of(lambda r: ks2(path, r)), "not a number") == (
-        "2019_850_ks2final.csv",
-        3,
-        "PTREAD_EXP",
-        "64,5%",
-        INVALID_CELL,
-    )
+@pytest.mark.parametrize(
+    ("line", "column", "cell", "words", "reason"),
+    [
+        (2, "PTRWM_EXP", "101%", "expected a percentage", schema.PERCENT.expected),
+        (3, "PTREAD_EXP", "64,5%", "not a number", INVALID_CELL),  # a decimal comma, never read as 645
+    ],
+)
+def test_real_hampshire_file_with_one_impossible_value(
+    dfe: Path, tmp_path: Path, line: int, column: str, cell: str, words: str, reason: str
+) -> None:
+    path = edited(dfe / "ks2/2019_850_ks2final.csv", tmp_path / "2019_850_ks2final.csv", line, column, cell)
+    assert only_reject(rejects_of(lambda r: ks2(path, r)), words) == ("2019_850_ks2final.csv", line, column, cell, reason)
 
 
 @pytest.mark.parametrize(
