@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from keystage.downloads import la_downloads
 from keystage.ingest import ingest
 from keystage.present.unit import OFFICIAL, load_unit
 from keystage.rounding import round_half_up
@@ -131,3 +132,23 @@ def test_la_series_runs_over_every_year_dfe_published(work):
     # DAP_NEW_KS2_RWM / NonDAP_NEW_KS2_RWM in LAIT for 2022-2025, DfE's LA rows before
     assert [gaps.at[y, "disadv_pct"] for y in (2016, 2019, 2022, 2025)] == [39, 49, 38, 43]
     assert gaps.loc[2022, "la_source"] == "DfE LAIT" and np.isnan(gaps.loc[2022, "disadv_denominator"])
+
+
+def test_schools_converted_after_their_last_results_are_units_and_in_the_school_files(work, tmp_path):
+    # Seven Hampshire schools became academies after the May 2019 tests (GIAS OpenDate 2019-06-01 to 2021-04-01;
+    # links_2021.csv: e.g. 116240 Fernhill Primary School > 147128): their results are their academies' series.
+    academies = [147128, 147701, 148213, 148214, 148215, 148216, 148385]
+    units = pd.read_parquet(work / "measures" / "units.parquet")
+    schools = set(units.loc[units["unit_type"] == "school", "unit_id"].astype(int))
+    att = pd.read_parquet(work / "measures" / "attainment.parquet")
+    assert set(att.loc[att["unit_type"] == "school", "unit_id"].astype(int)) <= schools  # every measured school
+    assert set(academies) <= schools and set(units.loc[units["unit_id"] == "850", "urn"]) == schools
+    assert 116240 not in schools  # its results are 147128's
+    written = la_downloads(work / "measures", 850, load_standards(), tmp_path, work / "canonical")
+    csv = pd.read_csv(next(p for p in written if p.name == "ks2_attainment_school.csv"), dtype=str)
+    fernhill = csv[(csv["school_urn"] == "147128") & (csv["disadvantage_status"] == "Total")]
+    # the 2019 ks2final row of URN 116240 (URN_AC 147128, LAESTAB 850/2735): PTRWM_EXP 42%, TELIG 12
+    row = fernhill[fernhill["time_period"] == "201819"].iloc[0]
+    identity = (row["school_name"], row["school_laestab"], row["t_rwm_eligible_pupils"])
+    assert identity == ("Fernhill Primary School", "8502735", "12")
+    assert row["pt_rwm_met_expected_standard"] == "42.0"  # DfE's published 42%, under the academy's URN

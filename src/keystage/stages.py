@@ -13,7 +13,7 @@ import pandas as pd
 from keystage.measures.compute import WRITE_ORDER, compute_all, write_measures
 from keystage.opendata import school_identities
 from keystage.standards import Standards, load_standards
-from keystage.units import build_units
+from keystage.units import build_units, map_urns
 
 
 def read_canonical(canonical_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -22,9 +22,11 @@ def read_canonical(canonical_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def school_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per school (its latest KS2 identity) with its LA's name where the LA code list gives it, and the
-    LAESTAB, region and GSS LA code its open data needs (see keystage.opendata.school_identities)."""
-    years = tables["school_years"].sort_values(["urn", "year"])
+    """One row per school series (its series URN, as the measures are keyed, and its latest KS2 identity) with its
+    LA's name where the LA code list gives it, and the LAESTAB, region and GSS LA code its open data needs (see
+    keystage.opendata.school_identities). A school that converted after its last KS2 results is listed under its
+    academy's URN, which no KS2 file names."""
+    years = map_urns(tables["school_years"], tables.get("lineage")).sort_values(["urn", "year"], kind="stable")
     schools = years.drop_duplicates("urn", keep="last")[["urn", "la_code", "name", "estab"]]
     codes = tables.get("la_codes")
     if codes is not None:
@@ -34,8 +36,12 @@ def school_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def units_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every unit a report can be about: LAs, districts, partnerships and single schools."""
-    return build_units(school_list(tables), tables.get("districts"), tables.get("partnerships"))
+    """Every unit a report can be about: LAs, districts, partnerships and single schools, each school by its series
+    URN (the key of every measure table), whichever of its URNs the LA's records name."""
+    lineage = tables.get("lineage")
+    members = {name: tables.get(name) for name in ("districts", "partnerships")}
+    mapped = {name: None if frame is None else map_urns(frame, lineage) for name, frame in members.items()}
+    return build_units(school_list(tables), mapped["districts"], mapped["partnerships"])
 
 
 def measure(canonical_dir: str | Path, out_dir: str | Path, standards: Standards | None = None) -> dict[str, pd.DataFrame]:
