@@ -173,11 +173,11 @@ def build(
     reports_dir: Annotated[Path | None, typer.Option(help="Report metadata and narrative (default config/reports).")] = None,
 ) -> None:
     """Build the reports and the website: the demo LA by default, or one LA from --data-dir."""
-    import yaml
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from keystage.validation import check_build
     from keystage.workflow import build_config, failure_summary, run_snakemake
+    from keystage.yamlfile import load_checked
 
     if data_dir is not None and not la:
         raise typer.BadParameter("give the LA code(s) to report on with --la", param_hint="--la")
@@ -188,7 +188,8 @@ def build(
     with _clear_errors():
         chosen, sentence = describe_engine(engine)  # type: ignore[arg-type]
     typer.echo(sentence)
-    base = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    with _clear_errors():
+        base = load_checked(Path("config/config.yaml"))
     config = build_config(data_dir, list(la or []), out, chosen, base)
     if reports_dir is not None:
         config["reports_dir"] = str(reports_dir)

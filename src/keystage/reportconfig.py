@@ -8,9 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from keystage.errors import InputError
+from keystage.yamlfile import read_yaml
 
 IMPLICATIONS = {
     "financial": "Financial",
@@ -79,7 +77,7 @@ class ReportConfig:
         """The config of a district's paper: its own committee (audience), date and reference from
         districts/<slug>/district.yaml, never the LA paper's; without that file, none are printed."""
         path = self.folder / "districts" / slug(district) / "district.yaml"
-        raw = _yaml(path) if path.is_file() else {}
+        raw = read_yaml(path).data if path.is_file() else {}
         return replace(
             self,
             committee=str(raw.get("committee") or ""),
@@ -102,18 +100,6 @@ class ReportConfig:
 
 
 REQUIRED = ("council", "committee", "report_from")
-
-
-def _yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping file; an InputError naming the line when it is not valid YAML."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(path, mark.line + 1 if mark else None, None, f"not valid YAML ({err})") from None
-    if not isinstance(raw, dict):
-        raise InputError(path, None, None, "a mapping of field: value")
-    return raw
 
 
 def long_date(value: object) -> str:
@@ -148,13 +134,14 @@ def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> R
     path = folder / "report.yaml"
     if not path.is_file():
         return default_config(folder, la_name)
-    raw = _yaml(path)
+    doc = read_yaml(path)
+    raw = doc.data
     for key in REQUIRED:
         if not raw.get(key):
-            raise InputError(path, None, key, f"report.yaml needs a value for {key}")
+            raise doc.error([key], f"expected a value for {key} (required)")
     contacts = raw.get("contacts") or []
     if not isinstance(contacts, list) or not all(isinstance(c, dict) and c.get("name") for c in contacts):
-        raise InputError(path, None, "contacts", "contacts must be a list of entries each with a name (and role, tel, email)")
+        raise doc.error(["contacts"], "expected a list of entries each with a name (and role, tel, email)")
     years = raw.get("years") or {}
     return ReportConfig(
         folder=folder,
