@@ -22,9 +22,9 @@ from keystage.ingest import find_inputs, read_all
 from keystage.io.ees import read_ees
 from keystage.io.ks2 import read_ks2_files
 from keystage.io.ks4 import read_ks4_files
-from keystage.io.la_records import UNKNOWN_URN, read_la_records
+from keystage.io.la_records import FILES, NO_ROWS, UNKNOWN_URN, read_la_records
 from keystage.io.lait import read_lait
-from keystage.io.neighbours import read_stat_neighbours
+from keystage.io.neighbours import BELOW_TABLE, read_stat_neighbours
 from keystage.io.perftables import INVALID_CELL
 from keystage.reportcheck import check_report_folder
 
@@ -319,6 +319,24 @@ def test_la_record_value_breaking_its_rule_is_rejected(
     assert only_reject(rejects_of(lambda r: read_la_records(folder, r))) == (file, 2, column.upper(), text, reason)
 
 
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_header_only_la_record_file_is_an_error_not_no_records(demo: Path, tmp_path: Path, name: str) -> None:
+    # a failed export leaves the header alone; reading it as "no support days" would print a wrong report
+    folder = la_copy(demo, tmp_path, f"{name}.csv")
+    path = folder / f"{name}.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n\n", encoding="utf-8")
+    assert error_of(lambda: read_la_records(folder, Rejects())) == f"{name}.csv, line 2: {NO_ROWS}"
+
+
+def test_validate_with_a_header_only_support_days_file(demo: Path, small_data: Path) -> None:
+    (small_data / "la").mkdir()
+    lines = (demo / "la" / "support_days.csv").read_text(encoding="utf-8").splitlines()
+    (small_data / "la" / "support_days.csv").write_text(lines[0] + "\n", encoding="utf-8")
+    assert one_message(["validate", "--data-dir", str(small_data), "--la", "701"]) == (
+        f"error: {small_data / 'la' / 'support_days.csv'}, line 2: {NO_ROWS}"
+    )
+
+
 @pytest.mark.parametrize(
     ("encode", "message"),
     [
@@ -344,7 +362,7 @@ def test_districts_in_another_encoding(demo: Path, tmp_path: Path, encode: Calla
 def test_neighbours_file_that_is_not_a_workbook(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "statistical_neighbours_2025.xlsx"
     path.write_bytes(content)
-    message = error_of(lambda: read_stat_neighbours(path))
+    message = error_of(lambda: read_stat_neighbours(path, Rejects()))
     assert message.startswith("statistical_neighbours_2025.xlsx: not readable as an Excel workbook (")
     assert message.endswith("); expected an .xlsx file")
 
@@ -354,9 +372,23 @@ def test_neighbours_workbook_without_its_table(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.append(["LA num", "Name"])
     book.save(path)
-    assert error_of(lambda: read_stat_neighbours(path)) == (
+    assert error_of(lambda: read_stat_neighbours(path, Rejects())) == (
         "statistical_neighbours_2025.xlsx, column SN1: no header row with neighbour columns SN1, SN2, ... on the first sheet"
     )
+
+
+def test_neighbours_table_cut_by_a_stray_blank_row_records_every_row_below(tmp_path: Path) -> None:
+    path = tmp_path / "statistical_neighbours_2025.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["LA num", "LA Name", "SN1"], [850, "Hampshire", 865], [None, None, None], [865, "Wiltshire", 850],
+                [None, "Old SNs:", None], [909, "Cumbria", 940]):  # fmt: skip
+        book.active.append(row)
+    book.save(path)
+    rejects = Rejects()
+    frame = read_stat_neighbours(path, rejects)
+    assert frame["la_code"].tolist() == [850]
+    assert rejects.table()[["line", "column", "value", "reason"]].values.tolist() == [
+        [4, "LA num", "865", BELOW_TABLE], [6, "LA num", "909", BELOW_TABLE]]  # fmt: skip
 
 
 # --- report.yaml and narrative -----------------------------------------------------------------------------------
@@ -368,19 +400,28 @@ def reports_copy(tmp_path: Path) -> Path:
     return tmp_path / "reports"
 
 
+YAML_SYNTAX = "not valid YAML: while parsing a flow sequence (from line 1, column {}) expected ',' or ']', but got"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("council: [unclosed\n", "line 2: not valid YAML (expected ',' or ']', but got '<stream end>')"),
-        ("- council\n- committee\n", "line 1: the file holds a list; expected a mapping of field: value"),
-        ("council: {name: Wessex}\n", "column council: council is a dict; expected a single line of text"),
-        ("authors: Alex Morgan\n", "column authors: expected a list of names, one per line starting with -"),
-        ("years: {first: twenty}\n", "column years: first: value 'twenty' is not a test year; expected a year such as 2019"),
-        ("years: {first: 2025, last: 2016}\n", "column years: first (2025) is after last (2016)"),
-        ("corporate: yes\n", "column corporate: expected a list of entries, each a mapping such as label: ... value: ..."),
-        ("contacts:\n  - name: [A, B]\n", "column contacts 1: name: expected a single line of text"),
+        ("council: [unclosed\n", f"line 2, column 1: {YAML_SYNTAX.format(10)} '<stream end>'; expected key: value lines"),
+        ("- council\n- committee\n", "line 1, column 1: the file holds a list; expected a mapping of key: value lines"),
+        ("council: {name: Wessex}\n", "line 1, column 10: council: expected a single line of text, found a dict"),
+        ("authors: Alex Morgan\n", "line 1, column 10: authors: expected a list of names, one per line starting with -"),
+        ("years: {first: twenty}\n",
+         "line 1, column 16: years.first: value 'twenty' is not a test year; expected a year such as 2019"),
+        ("years: {first: 2025, last: 2016}\n",
+         "line 1, column 8: years: first (2025) is after last (2016); expected first <= last"),
+        ("corporate: yes\n",
+         "line 1, column 12: corporate: expected a list of entries, each a mapping such as label: ... value: ..."),
+        ("contacts:\n  - name: [A, B]\n", "line 2, column 11: contacts[1].name: expected a single line of text"),
+        ("council: Wessex\ncommitee: Schools Forum\n",
+         "line 2, column 1: commitee: unknown key; expected one of council, committee, date, title, reference, report_from, "
+         "authors, contacts, years, corporate, impact_assessments, recommendations, draft"),
     ],
-)
+)  # fmt: skip
 def test_malformed_report_yaml(tmp_path: Path, text: str, message: str) -> None:
     reports = reports_copy(tmp_path)
     (reports / "701" / "report.yaml").write_text(text, encoding="utf-8")
@@ -391,10 +432,27 @@ def test_report_yaml_without_a_required_field(tmp_path: Path) -> None:
     reports = reports_copy(tmp_path)
     path = reports / "701" / "report.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("council: Wessex County Council\n", ""), encoding="utf-8")
-    assert (
-        error_of(lambda: check_report_folder(reports, 701))
-        == "report.yaml, column council: report.yaml needs a value for council"
+    first = next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if not line.startswith("#"))
+    assert error_of(lambda: check_report_folder(reports, 701)) == (
+        f"report.yaml, line {first}, column 1: council: expected a value for council (required)"  # where the mapping starts
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("committee: [Forum\n", f"line 2, column 1: {YAML_SYNTAX.format(12)} '<stream end>'; expected key: value lines"),
+        ("committe: Forum\n",
+         "line 1, column 1: committe: unknown key; expected one of committee, date, reference, recommendations"),
+        ("reference: [a, b]\n", "line 1, column 12: reference: expected a single line of text, found a list"),
+        ("recommendations: Note the report\n", "line 1, column 18: recommendations: expected a list of recommendations, "
+         "one per line starting with -"),
+    ],
+)  # fmt: skip
+def test_malformed_district_yaml(tmp_path: Path, text: str, message: str) -> None:
+    reports = reports_copy(tmp_path)
+    (reports / "701" / "districts" / "avonford" / "district.yaml").write_text(text, encoding="utf-8")
+    assert error_of(lambda: check_report_folder(reports, 701)) == f"district.yaml, {message}"
 
 
 def test_narrative_in_cp1252(tmp_path: Path) -> None:
@@ -451,7 +509,44 @@ def test_build_with_a_malformed_report_yaml(small_data: Path, tmp_path: Path, mo
     reports = reports_copy(tmp_path)
     (reports / "701" / "report.yaml").write_text("council: Wessex\n  committee: x\n", encoding="utf-8")
     line = one_message(build_args(small_data, tmp_path, "--la", "701", "--reports-dir", str(reports)))
-    assert line.startswith(f"error: {reports / '701' / 'report.yaml'}, line 2: not valid YAML (mapping values are not allowed")
+    where = f"error: {reports / '701' / 'report.yaml'}, line 2, column 12"
+    assert line == f"{where}: not valid YAML: mapping values are not allowed here; expected key: value lines"
+
+
+def config_edit(old: str, new: str) -> Callable[[str], str]:
+    """An edit of config/config.yaml's text that replaces one line."""
+    return lambda text: text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (config_edit("las: [701]", "las: [701"),
+         "line 8, column 1: not valid YAML: while parsing a flow sequence (from line 7, column 6) expected ',' or ']', "
+         "but got '<scalar>'; expected key: value lines"),
+        (config_edit("las: [701]", "las: [7O1]"), "line 7, column 7: las[1]: expected a whole number, found '7O1'"),
+        (config_edit("las: [701]", "las: 701"), "line 7, column 6: las: expected a list, found 701"),
+        (config_edit("las: [701]", "las: [7010]"), "line 7, column 7: las[1]: expected at most 999, found 7010"),
+        (config_edit("engine: auto", "engine: word"),
+         "line 12, column 9: engine: expected one of auto, pandoc, quarto, found 'word'"),
+        (config_edit("school_profiles: true", "school_profile: true"),
+         "line 11, column 1: school_profile: unknown key; expected one of data_dir, work_dir, site_dir, standards, "
+         "reports_dir, las, district_reports, cohort_reports, partnership_reports, school_profiles, engine"),
+        (config_edit("work_dir: out/demo", "#"), "line 2, column 1: missing required key work_dir"),
+        (lambda text: "- data_dir\n", "line 1, column 1: the file holds a list; expected a mapping of key: value lines"),
+    ],
+)  # fmt: skip
+def test_build_with_a_malformed_config_yaml(
+    small_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[str], str], message: str
+) -> None:
+    # the demo's config/config.yaml: line 1 is a comment, data_dir is on line 2, las on line 7, engine on line 12
+    shutil.copytree(REPO / "config", tmp_path / "repo" / "config")
+    shutil.copy(REPO / "Snakefile", tmp_path / "repo" / "Snakefile")
+    path = tmp_path / "repo" / "config" / "config.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "repo")
+    assert one_message(build_args(small_data, tmp_path, "--la", "701")) == f"error: config/config.yaml, {message}"
+    assert not (tmp_path / "out").exists()
 
 
 def test_build_with_a_cp1252_districts_file(

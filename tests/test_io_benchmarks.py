@@ -9,7 +9,7 @@ import pytest
 from keystage.errors import InputError, Rejects
 from keystage.io.ees import read_ees
 from keystage.io.lait import read_lait
-from keystage.io.neighbours import read_la_codes, read_stat_neighbours
+from keystage.io.neighbours import BELOW_TABLE, read_la_codes, read_stat_neighbours
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -118,13 +118,19 @@ def test_ees_symbols_levels_and_bad_period(tmp_path: Path) -> None:
 
 @pytest.mark.realdata
 def test_hampshire_statistical_neighbours(dfe: Path) -> None:
-    frame = read_stat_neighbours(dfe / "lait" / "statistical_neighbours_2025.xlsx")
+    rejects = Rejects()
+    frame = read_stat_neighbours(dfe / "lait" / "statistical_neighbours_2025.xlsx", rejects)
     hampshire = frame[frame["la_code"] == 850].sort_values("rank")
     # row 53 of the workbook: West Sussex is 938, Isle of Wight is not a neighbour
     assert hampshire["neighbour_code"].tolist() == [865, 802, 916, 938, 869, 867, 803, 937, 931, 855]
     assert hampshire["rank"].tolist() == list(range(1, 11))
     # 153 LAs in the main table (the "Old SNs" block below it is not read), ten neighbours each
     assert frame["la_code"].nunique() == 153 and len(frame) == 153 * 10
+    # rows 160-164, under "Old SNs:": Dorset, Poole and Bournemouth before 2019, Northamptonshire, Cumbria
+    old = rejects.table()
+    assert old[["line", "column", "value"]].values.tolist() == [
+        [160, "LA num", "835"], [161, "LA num", "836"], [162, "LA num", "837"], [163, "LA num", "928"], [164, "LA num", "909"]]
+    assert set(old["reason"]) == {BELOW_TABLE}
 
 
 @pytest.mark.realdata

@@ -116,7 +116,7 @@ def test_hampshire_ranks_equal_plain_counts_over_lait(dfe: Path, lait_rows) -> N
 
 @pytest.mark.realdata
 def test_hampshire_neighbours_named_from_dfe_list(dfe: Path) -> None:
-    neighbours = read_stat_neighbours(dfe / "lait" / "statistical_neighbours_2025.xlsx")
+    neighbours = read_stat_neighbours(dfe / "lait" / "statistical_neighbours_2025.xlsx", Rejects())
     codes = read_la_codes(dfe / "meta" / "la_and_region_codes.csv")
     named = named_neighbours(neighbours, codes, 850)
     assert len(named) == 10 and named["name"].str.fullmatch(r"[A-Z][A-Za-z ,.'&-]+").all()

@@ -167,7 +167,7 @@ def test_readers_load_the_demo_without_rejects(demo: Path) -> None:
     gias.read_establishments(demo / "gias" / f"gias_2025_{LA}.csv", rejects)
     gias.read_links(demo / "gias" / "links_2025.csv", rejects)
     la_records.read_la_records(demo / "la", rejects)
-    sn = neighbours.read_stat_neighbours(demo / "lait" / "statistical_neighbours_2025.xlsx")
+    sn = neighbours.read_stat_neighbours(demo / "lait" / "statistical_neighbours_2025.xlsx", Rejects())
     assert len(rejects.table()) == 0
     assert sorted(tables.school_years["year"].unique()) == list(params.TEST_YEARS)
     assert len(sn[sn["la_code"].eq(LA)]) == 10

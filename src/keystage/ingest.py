@@ -85,7 +85,7 @@ def read_all(folder: DataFolder, rejects: Rejects) -> dict[str, pd.DataFrame]:
     if folder.lait is not None:
         tables["benchmarks"] = lait.read_lait(folder.lait, rejects)
     if folder.neighbours is not None:
-        tables["stat_neighbours"] = neighbours.read_stat_neighbours(folder.neighbours)
+        tables["stat_neighbours"] = neighbours.read_stat_neighbours(folder.neighbours, rejects)
     if folder.la_codes is not None:
         tables["la_codes"] = neighbours.read_la_codes(folder.la_codes)
     if folder.establishments is not None:

@@ -84,14 +84,18 @@ FILES: dict[str, RecordFile] = {
 
 
 UNKNOWN_URN = "URN not in any KS2 file or the GIAS extract; row left out"
+# a file present but empty is almost always an export that failed, never the same as no file
+NO_ROWS = "the file has a header line but no rows; expected one row per record (export it again, or remove the file)"
 
 
 def read_record_file(
     path: str | Path, spec: RecordFile, rejects: Rejects, known_urns: set[int] | None = None
 ) -> pd.DataFrame:
-    """Read one LA record file as its canonical table: a missing column or a repeated key stops with an InputError;
+    """Read one LA record file as its canonical table: no rows, a missing column or a repeated key stops with an InputError;
     a row with an unreadable value, or (given `known_urns`) a school no other file knows, is left out and recorded."""
     raw = read_text_table(path, "utf-8", required=[field.column for field in spec.fields.values()])
+    if raw.empty:
+        raise InputError(path, 2, None, NO_ROWS)
     frame = parse_fields(raw, spec.fields, path, rejects)
     repeated = frame.duplicated(spec.key, keep=False)
     if repeated.any():

@@ -10,20 +10,22 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from keystage.errors import InputError
+from keystage.errors import InputError, Rejects
 from keystage.io.csvfile import LINE, read_text_table
 from keystage.io.fields import parse_ints
 from keystage.schema import StatNeighbours, validate
 
 NEIGHBOUR = re.compile(r"SN(\d+)", re.IGNORECASE)  # "SN1".."SN10"; the "SNP" closeness columns do not match
 CODE_HEADERS = ("la num", "la number", "la code")
+BELOW_TABLE = "LA row below the table's first blank row (DfE's \"Old SNs\": LAs that no longer exist); not read"
 
 
-def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
+def read_stat_neighbours(path: str | Path, rejects: Rejects) -> pd.DataFrame:
     """Each LA's neighbours, closest first, from the first sheet's table (header row with SN1..SN10).
 
     Rows above the header are ignored; the table ends at its first blank row (the workbook's "Old SNs"
-    notes below it, for LAs that no longer exist, are not read). Every row carries the list's date (list_date).
+    notes below it, for LAs that no longer exist, are not read: each LA row there goes to rejects, so a stray
+    blank row inside the table cannot silently cut it short). Every row carries the list's date (list_date).
     """
     path = Path(path)
     try:
@@ -40,10 +42,13 @@ def read_stat_neighbours(path: str | Path) -> pd.DataFrame:
     if code_at is None:
         raise InputError(path, header_at + 1, "LA num", "expected an LA code column (LA num) in the header row")
     ranks = {i: _rank(name) for i, name in enumerate(header) if _rank(name)}
-    records = []
+    records, ended = [], False
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if all(cell is None or str(cell).strip() == "" for cell in row):
-            break
+        ended = ended or all(cell is None or str(cell).strip() == "" for cell in row)
+        if ended:
+            if str(row[code_at] if code_at < len(row) else "").strip().isdigit():
+                rejects.add(path, number, header[code_at], row[code_at], BELOW_TABLE)
+            continue
         la_code = _code(row[code_at], path, number, header[code_at])
         records += [(la_code, rank, _code(row[i], path, number, header[i]), number) for i, rank in ranks.items()]
     frame = pd.DataFrame(records, columns=["la_code", "rank", "neighbour_code", "line"]).assign(list_date=list_date(book))
