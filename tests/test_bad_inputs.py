@@ -22,7 +22,7 @@ from keystage.ingest import find_inputs, read_all
 from keystage.io.ees import read_ees
 from keystage.io.ks2 import read_ks2_files
 from keystage.io.ks4 import read_ks4_files
-from keystage.io.la_records import FILES, NO_ROWS, UNKNOWN_URN, read_la_records
+from keystage.io.la_records import FILES, NO_ROWS, UNKNOWN_URN, UNREAD_FILE, read_la_records
 from keystage.io.lait import read_lait
 from keystage.io.neighbours import BELOW_TABLE, read_stat_neighbours
 from keystage.io.perftables import INVALID_CELL
@@ -326,6 +326,16 @@ def test_header_only_la_record_file_is_an_error_not_no_records(demo: Path, tmp_p
     path = folder / f"{name}.csv"
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n\n", encoding="utf-8")
     assert error_of(lambda: read_la_records(folder, Rejects())) == f"{name}.csv, line 2: {NO_ROWS}"
+
+
+def test_misnamed_la_record_file_is_recorded_not_ignored(demo: Path, tmp_path: Path) -> None:
+    folder = la_copy(demo, tmp_path, "districts.csv")
+    shutil.copy(demo / "la" / "support_days.csv", folder / "support-days.csv")
+    rejects = Rejects()
+    assert set(read_la_records(folder, rejects)) == {"districts"}
+    table = rejects.table()
+    assert [Path(f).name for f in table["file"]] == ["support-days.csv"] and table["reason"].tolist() == [UNREAD_FILE]
+    assert table[["line", "column", "value"]].isna().all(axis=None)  # the whole file, no line of it
 
 
 def test_validate_with_a_header_only_support_days_file(demo: Path, small_data: Path) -> None:

@@ -84,6 +84,8 @@ FILES: dict[str, RecordFile] = {
 
 
 UNKNOWN_URN = "URN not in any KS2 file or the GIAS extract; row left out"
+STAGE_FILES = ("partnership_targets",)  # LA record files read by a later stage (keystage.measures.partnerships)
+UNREAD_FILE = "file not read: expected its name to be one of " + ", ".join(f"{name}.csv" for name in (*FILES, *STAGE_FILES))
 # a file present but empty is almost always an export that failed, never the same as no file
 NO_ROWS = "the file has a header line but no rows; expected one row per record (export it again, or remove the file)"
 
@@ -153,6 +155,11 @@ def read_pupils(path: str | Path, rejects: Rejects) -> pd.DataFrame:
 
 def read_la_records(la_dir: str | Path, rejects: Rejects, known_urns: set[int] | None = None) -> dict[str, pd.DataFrame]:
     """Every LA record file present in `la_dir` ({name}.csv for each name of FILES, in any letter case), read and
-    validated, by name; rows about a URN outside `known_urns` (when given) are rejected."""
+    validated, by name; rows about a URN outside `known_urns` (when given) are rejected, and so is each CSV file
+    whose name keystage does not read (a misnamed export such as support-days.csv would otherwise go unseen)."""
     found = {name: matching(Path(la_dir), f"{name}.csv") for name in FILES}
+    read = {name.casefold() + ".csv" for name in (*FILES, *STAGE_FILES)}
+    for path in matching(Path(la_dir), "*.csv"):
+        if path.name.casefold() not in read:
+            rejects.add(path, None, None, None, UNREAD_FILE)
     return {name: read_record_file(paths[0], FILES[name], rejects, known_urns) for name, paths in found.items() if paths}
