@@ -499,6 +499,16 @@ def build_args(data: Path, tmp_path: Path, *extra: str) -> list[str]:
     return ["build", "--data-dir", str(data), "--out", str(tmp_path / "out"), "--engine", "pandoc", *extra]
 
 
+def test_validate_with_a_malformed_standards_yaml(small_data: Path, tmp_path: Path) -> None:
+    path = tmp_path / "standards.yaml"
+    path.write_text((REPO / "config" / "standards.yaml").read_text(encoding="utf-8") + "years: [2019\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert one_message(["validate", "--data-dir", str(small_data), "--standards", str(path)]) == (
+        f"error: {path}, line {lines + 1}, column 1: not valid YAML: while parsing a flow sequence (from line {lines}, "
+        "column 8) expected ',' or ']', but got '<stream end>'; expected key: value lines"
+    )
+
+
 def test_validate_an_unknown_la(small_data: Path) -> None:
     assert one_message(["validate", "--data-dir", str(small_data), "--la", "999"]) == (
         f"error: {small_data / 'ks2'}: no schools of LA 999 in the KS2 files; they hold LA 701"

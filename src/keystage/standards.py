@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from keystage.errors import InputError
+from keystage.yamlfile import read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "standards.yaml"
 PROGRESS_KINDS = ("none", "median_2lp", "score", "not_available")
@@ -205,8 +204,8 @@ def load_standards(path: str | Path | None = None) -> Standards:
     path = Path(path) if path is not None else DEFAULT_PATH
     source = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+        raw = read_yaml(path).data
+    except OSError as err:
         raise InputError(source, None, None, f"a readable YAML file ({err})") from None
     eras = {
         name: Era(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from keystage.errors import InputError
@@ -76,6 +75,8 @@ def read_yaml(path: str | Path) -> YamlFile:
 
 def check_schema(doc: YamlFile, schema: dict[str, Any]) -> None:
     """Stop at the first value (in file order) that breaks the JSON Schema, saying what the schema expects there."""
+    import jsonschema  # only a build's config needs it; standards and report files are read in every notebook
+
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc.data))
     if not errors:
         return
@@ -83,8 +84,8 @@ def check_schema(doc: YamlFile, schema: dict[str, Any]) -> None:
     raise min(placed, key=lambda e: (e.line or 0, int(e.column or 0)))
 
 
-def _placed(doc: YamlFile, err: jsonschema.ValidationError) -> InputError:
-    """One schema violation as an InputError at its key or value."""
+def _placed(doc: YamlFile, err: Any) -> InputError:
+    """One schema violation (a jsonschema ValidationError) as an InputError at its key or value."""
     keys = list(err.absolute_path)
     schema, value = err.schema, err.instance
     if err.validator == "additionalProperties":
