@@ -35,16 +35,22 @@ def test_a_school_converted_after_its_last_results_is_a_unit_under_its_academy_u
                        ("school", "200"): [200], ("school", "7"): [7]}  # fmt: skip
     units = out["units"].set_index(["unit_type", "unit_id"])["unit_name"]
     assert units[("school", "200")] == "S100"  # the name of its last KS2 row
-    assert out["schools"].set_index("urn")["laestab"].to_dict() == {7: "8502007", 200: "8502100"}  # 850 * 10000 + ESTAB
+    # every URN a school is known by, with its series: URN 100 (its pupils' KS2 URN in cohort files) and URN 200
+    listed = out["schools"].set_index("urn")[["series_urn", "name", "laestab"]]
+    assert listed.to_dict("index") == {7: {"series_urn": 7, "name": "S7", "laestab": "8502007"},  # 850 * 10000 + ESTAB
+                                       100: {"series_urn": 200, "name": "S100", "laestab": "8502100"},
+                                       200: {"series_urn": 200, "name": "S100", "laestab": "8502100"}}  # fmt: skip
 
 
 def test_every_school_with_measures_has_a_unit(measured):
     out = measured
     schools = set(out["units"].loc[out["units"]["unit_type"] == "school", "unit_id"])
     for name, table in out.items():
-        if "unit_type" in table:
+        if name == "schools":  # every URN a school is known by, each with its series_urn
+            assert set(table["series_urn"].astype(str)) == schools
+        elif "unit_type" in table:
             assert set(table.loc[table["unit_type"] == "school", "unit_id"]) <= schools, name
-        if "urn" in table:
+        if "urn" in table and name != "schools":
             assert set(table["urn"].astype(str)) <= schools, name
 
 

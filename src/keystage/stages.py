@@ -22,26 +22,32 @@ def read_canonical(canonical_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def school_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per school series (its series URN, as the measures are keyed, and its latest KS2 identity) with its
-    LA's name where the LA code list gives it, and the LAESTAB, region and GSS LA code its open data needs (see
-    keystage.opendata.school_identities). A school that converted after its last KS2 results is listed under its
-    academy's URN, which no KS2 file names."""
-    years = map_urns(tables["school_years"], tables.get("lineage")).sort_values(["urn", "year"], kind="stable")
-    schools = years.drop_duplicates("urn", keep="last")[["urn", "la_code", "name", "estab"]]
+    """One row per URN a school is known by: each URN of the KS2 files with its latest KS2 identity, and each series
+    URN no KS2 file names (a school that converted after its last KS2 results) with its predecessor's; `series_urn`
+    says which series (the key of every measure table) each belongs to. With its LA's name where the LA code list
+    gives it, and the LAESTAB, region and GSS LA code its open data needs (see keystage.opendata.school_identities)."""
+    lineage = tables.get("lineage")
+    columns = ["urn", "la_code", "name", "estab", "year"]
+    own = tables["school_years"].sort_values(["urn", "year"], kind="stable").drop_duplicates("urn", keep="last")[columns]
+    series = map_urns(own, lineage).sort_values(["urn", "year"], kind="stable").drop_duplicates("urn", keep="last")
+    schools = pd.concat([own, series[~series["urn"].isin(own["urn"])]], ignore_index=True).drop(columns="year")
+    schools = schools.assign(series_urn=map_urns(schools, lineage)["urn"])
     codes = tables.get("la_codes")
     if codes is not None:
         schools = schools.merge(codes[["la_code", "la_name"]], on="la_code", how="left")
         schools["la_name"] = schools["la_name"].fillna("LA " + schools["la_code"].astype(str))
-    return school_identities(schools, tables.get("establishments")).drop(columns="estab").reset_index(drop=True)
+    out = school_identities(schools, tables.get("establishments")).drop(columns="estab")
+    return out.sort_values("urn", ignore_index=True)
 
 
 def units_of(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every unit a report can be about: LAs, districts, partnerships and single schools, each school by its series
     URN (the key of every measure table), whichever of its URNs the LA's records name."""
     lineage = tables.get("lineage")
+    schools = school_list(tables)
     members = {name: tables.get(name) for name in ("districts", "partnerships")}
     mapped = {name: None if frame is None else map_urns(frame, lineage) for name, frame in members.items()}
-    return build_units(school_list(tables), mapped["districts"], mapped["partnerships"])
+    return build_units(schools[schools["urn"] == schools["series_urn"]], mapped["districts"], mapped["partnerships"])
 
 
 def measure(canonical_dir: str | Path, out_dir: str | Path, standards: Standards | None = None) -> dict[str, pd.DataFrame]:
