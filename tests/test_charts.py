@@ -147,6 +147,7 @@ def test_progress_chart_draws_shown_scores_with_their_limits_and_nothing_hidden(
 def test_no_progress_chart_when_every_score_is_hidden_or_unpublished() -> None:
     hidden = profile_rows({(2018, "read_prog"): HIDDEN, (2018, "mat_prog"): HIDDEN, (2024, "read_prog"): float("nan")})
     assert progress_chart("Oak Primary", hidden, LIMITS, STANDARDS.year_eras, RULES) is None
+    assert progress_chart("Oak Primary", hidden.iloc[0:0], LIMITS, STANDARDS.year_eras, RULES) is None  # no results at all
 
 
 def test_headline_chart_splits_at_hidden_and_untested_years_and_needs_two_shown_years() -> None:

@@ -82,7 +82,7 @@ def progress_chart(
     (limits: year, measure, lower, upper); only scores the table shows are drawn; None when there are none."""
     scores = rows[rows["measure"].isin(PROGRESS_SUBJECTS)]
     hidden = sorted({int(y) for y, v in zip(scores["year"], scores["value"], strict=True) if v == rules.symbol})
-    scores = scores[scores["value"].map(plotted)].merge(limits, on=["year", "measure"], how="inner")
+    scores = scores[scores["value"].map(plotted).astype(bool)].merge(limits, on=["year", "measure"], how="inner")
     scores = scores.dropna(subset=["lower", "upper"]).astype({"value": float}).sort_values("year")
     if scores.empty:
         return None
