@@ -132,12 +132,13 @@ def line_series(
     return mark_gaps(ax, years, year_eras)
 
 
-def gap_sentence(gaps: Sequence[Gap]) -> str:
-    """The alternative text's account of the marked gaps ("" when there are none)."""
+def gap_sentence(gaps: Sequence[Gap], lines: bool = True) -> str:
+    """The alternative text's account of the marked gaps ("" when there are none); `lines` for a line chart."""
     if not gaps:
         return ""
     years = "; ".join(g.words for g in gaps)
-    return f"There were no Key Stage 2 tests in {years}: the shaded band marks the gap and no line is drawn across it."
+    tail = " and no line is drawn across it" if lines else ""
+    return f"There were no Key Stage 2 tests in {years}: the shaded band marks the gap{tail}."
 
 
 def interval_dots(

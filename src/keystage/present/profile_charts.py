@@ -107,7 +107,7 @@ def progress_chart(
     alt = (f"Chart of {name}'s progress scores by year, each a dot with a vertical bar for its 95% confidence "
            f"interval and a line at 0, the national average. {'. '.join(described)}."
            + _hidden_words(hidden, rules)
-           + (f" {gap_sentence(gaps)}" if gaps else ""))  # fmt: skip
+           + (f" {gap_sentence(gaps, lines=False)}" if gaps else ""))  # fmt: skip
     caption = (f"{name}: progress scores in reading, writing and maths by year. Each bar shows the range the score "
                "is likely to lie in (its 95% confidence interval); where a bar crosses 0, the school's pupils made "
                "progress not clearly different from similar pupils nationally")  # fmt: skip
