@@ -103,7 +103,7 @@ def progress_chart(
     year_axis(ax, years)
     gaps = mark_gaps(ax, years, year_eras)
     ax.set_ylabel("Progress score\n(0 = national average)")
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)  # clear of the bars
     alt = (f"Chart of {name}'s progress scores by year, each a dot with a vertical bar for its 95% confidence "
            f"interval and a line at 0, the national average. {'. '.join(described)}."
            + _hidden_words(hidden, rules)
