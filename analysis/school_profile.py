@@ -28,7 +28,7 @@ from keystage.measures.floor import ASSESSED, NO_RESULT
 from keystage.narrate import report_metadata
 from keystage.present.charts import figure_output, use_house_style
 from keystage.present.notes import has_la_records
-from keystage.present.profile_charts import headline_chart, progress_chart
+from keystage.present.profile_charts import PROGRESS_SUBJECTS, headline_chart, progress_chart
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import (
     executed_notebook,
@@ -135,7 +135,10 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         table = rows.pivot(index="measure", columns="year", values="value").reindex(
             [m for m in MEASURE_LABELS if m in set(rows["measure"])]
         )
-        table = table.map(shown_value)
+        # progress scores at DfE's one decimal place, as the progress chart's alternative text states them
+        table = table.astype(object)
+        for m in table.index:
+            table.loc[m] = [shown_value(v, 1 if m in PROGRESS_SUBJECTS else dp) for v in table.loc[m]]
         cohort = mine[(mine["era"] == era) & (mine["measure"] == "eligible")].set_index("year")["value"]
         table.loc["Pupils eligible"] = [shown_value(cohort.get(y), 0) for y in table.columns]
         table.index = [MEASURE_LABELS.get(m, m) for m in table.index]

@@ -194,3 +194,7 @@ def test_demo_partnership_report_links_each_school_to_a_rendered_profile(tmp_pat
     assert (tmp_path / "site" / "reports" / report.slug / href).resolve().is_file()
     index = json.loads((tmp_path / "site" / "search-index.json").read_text(encoding="utf-8"))
     assert any(entry["kind"] == "school" and entry["unit_name"] == profile.meta["unit_name"] for entry in index)
+    school = (tmp_path / "site" / "reports" / profile.slug / "index.html").read_text(encoding="utf-8")
+    # the headline chart and the progress chart with its intervals, each marking the years with no tests
+    assert "headline measure by year against the LA" in school and "progress scores in reading, writing and maths" in school
+    assert school.count("There were no Key Stage 2 tests in 2020 and 2021: the shaded band marks the gap") == 2
