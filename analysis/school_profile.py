@@ -21,20 +21,21 @@ standards_path = "config/standards.yaml"
 # %%
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
 from keystage.measures.floor import ASSESSED, NO_RESULT
 from keystage.narrate import report_metadata
-from keystage.present.charts import figure_output, percent_axis, use_house_style, year_axis
+from keystage.present.charts import figure_output, use_house_style
 from keystage.present.notes import has_la_records
+from keystage.present.profile_charts import PROGRESS_SUBJECTS, headline_chart, progress_chart
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import (
     executed_notebook,
     hide_small,
     la_school_urns,
     places,
+    progress_limits,
     school_series,
     support_by_year,
     write_notebook,
@@ -55,6 +56,7 @@ series = school_series(measures["attainment"])
 shown = hide_small(series, rules)
 place = places(series, measures["units"], lineage, measures["attainment"], rules)
 support = support_by_year(canonical.get("support_days"), lineage)
+limits = progress_limits(canonical["school_results"], lineage)
 floor = measures["floor_schools"]
 units = measures["units"]
 names = units[units["unit_type"] == "school"].set_index("unit_id")["unit_name"]
@@ -71,7 +73,8 @@ def by_school(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
     return {int(urn): rows for urn, rows in frame.groupby("urn", sort=False)}
 
 
-TABLES = {"series": series, "shown": shown, "spells": spells, "floor": floor, "support": support, "place": place}
+TABLES = {"series": series, "shown": shown, "spells": spells, "floor": floor, "support": support, "place": place,
+          "limits": limits}
 EMPTY = {name: frame.iloc[0:0] for name, frame in TABLES.items()}
 split = {name: by_school(frame) for name, frame in TABLES.items()}
 
@@ -132,7 +135,10 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         table = rows.pivot(index="measure", columns="year", values="value").reindex(
             [m for m in MEASURE_LABELS if m in set(rows["measure"])]
         )
-        table = table.map(shown_value)
+        # progress scores at DfE's one decimal place, as the progress chart's alternative text states them
+        table = table.astype(object)
+        for m in table.index:
+            table.loc[m] = [shown_value(v, 1 if m in PROGRESS_SUBJECTS else dp) for v in table.loc[m]]
         cohort = mine[(mine["era"] == era) & (mine["measure"] == "eligible")].set_index("year")["value"]
         table.loc["Pupils eligible"] = [shown_value(cohort.get(y), 0) for y in table.columns]
         table.index = [MEASURE_LABELS.get(m, m) for m in table.index]
@@ -145,24 +151,13 @@ def profile(urn: int) -> tuple[dict, list[dict]]:
         out.append(
             md(captioned_table(number.next_table(f"series-{era}", era), caption, frame))
         )
-    history = la_mean.merge(rows_of("series", urn).query("measure == 'headline'"), on="year", suffixes=("_la", ""))
-    history = history[history["era"] == history["era"].iloc[-1]] if len(history) else history
-    if len(history) >= 2 and (history["cohort"] >= rules.min_group).all():
-        fig, ax = plt.subplots(figsize=(6, 3))
-        ax.plot(history["year"], history["value"], marker="o", label=name)
-        ax.plot(history["year"], history["value_la"], marker="s", linestyle="--", label=f"{la_name} (all schools)")
-        percent_axis(ax, "% meeting the headline measure")
-        year_axis(ax, [int(y) for y in history["year"]])
-        ax.legend(loc="lower left", fontsize=8)
-        n = number.next_figure("trend", "headline")
-        data, meta = figure_output(
-            fig,
-            n,
-            f"{name}: headline measure by year against the LA",
-            f"Line chart of {name}'s headline percentage from {history['year'].min()} to "
-            f"{history['year'].max()}, beside the {la_name} figure for each year.",
-        )
-        out.append({"data": data, "metadata": meta})
+    for n, chart in (
+        ("trend", headline_chart(name, la_name, mine, la_mean, standards.year_eras, rules, dp)),
+        ("progress", progress_chart(name, mine, rows_of("limits", urn), standards.year_eras, rules)),
+    ):
+        if chart is not None:
+            data, meta = figure_output(chart.fig, number.next_figure(n, chart.caption), chart.caption, chart.alt)
+            out.append({"data": data, "metadata": meta})
     f = rows_of("floor", urn)
     outside = f[~f["status"].isin([*ASSESSED, NO_RESULT])]
     f = f[f["status"].isin(ASSESSED)]

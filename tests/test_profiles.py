@@ -18,6 +18,7 @@ from keystage.profiles import (
     la_school_urns,
     places,
     profile_href,
+    progress_limits,
     school_series,
     support_by_year,
     write_notebook,
@@ -111,6 +112,17 @@ def test_support_days_follow_a_converted_school_to_its_series_urn() -> None:
     assert s.loc[(300, 2017), "total"] == 4.0
 
 
+def test_progress_limits_are_wide_by_subject_and_follow_a_converted_school() -> None:
+    rows = [(100, 2016, "read_prog", 0.0), (100, 2016, "read_prog_lower", -1.0), (100, 2016, "read_prog_upper", 1.0),
+            (200, 2017, "mat_prog_lower", 0.5), (200, 2017, "mat_prog_upper", 2.5), (300, 2017, "writ_prog_lower", -3.0),
+            (300, 2017, "writ_prog_upper", np.nan), (300, 2017, "headline", 55.0)]  # fmt: skip
+    results = pd.DataFrame(rows, columns=["urn", "year", "measure", "value"]).assign(source="f.csv", line=2)
+    got = progress_limits(results, LINEAGE)
+    assert got.columns.tolist() == ["urn", "year", "measure", "lower", "upper"]
+    assert got.fillna(99.0).values.tolist() == [  # 100 is 200's predecessor; 300 has no published upper limit
+        [200, 2016, "read_prog", -1.0, 1.0], [200, 2017, "mat_prog", 0.5, 2.5], [300, 2017, "writ_prog", -3.0, 99.0]]
+
+
 def test_la_schools_are_series_urns_and_match_the_cheap_data_folder_listing(tmp_path: Path) -> None:
     # 100 converts to academy 200 (GIAS links); 300 is in LA 702.
     u = units([("la", "701", 100), ("la", "701", 200), ("la", "702", 300)])
@@ -182,3 +194,7 @@ def test_demo_partnership_report_links_each_school_to_a_rendered_profile(tmp_pat
     assert (tmp_path / "site" / "reports" / report.slug / href).resolve().is_file()
     index = json.loads((tmp_path / "site" / "search-index.json").read_text(encoding="utf-8"))
     assert any(entry["kind"] == "school" and entry["unit_name"] == profile.meta["unit_name"] for entry in index)
+    school = (tmp_path / "site" / "reports" / profile.slug / "index.html").read_text(encoding="utf-8")
+    # the headline chart and the progress chart with its intervals, each marking the years with no tests
+    assert "headline measure by year against the LA" in school and "progress scores in reading, writing and maths" in school
+    assert school.count("There were no Key Stage 2 tests in 2020 and 2021: the shaded band marks the gap") == 2

@@ -23,7 +23,7 @@ from keystage.lineage import resolve_lineage
 from keystage.narrate import lift_metadata
 from keystage.render.engine import report_slug
 from keystage.standards import DisclosureRules
-from keystage.units import map_urns, units_on_series
+from keystage.units import apply_lineage, map_urns, units_on_series
 
 PLACE_COLUMNS = [
     "urn",
@@ -102,6 +102,16 @@ def hide_small(series: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
     out = series.astype({"value": object, "change_1y": object})
     out.loc[small, ["value", "change_1y"]] = rules.symbol
     return out
+
+
+def progress_limits(results: pd.DataFrame, lineage: pd.DataFrame | None) -> pd.DataFrame:
+    """The 95% confidence limits DfE publishes for each school's progress scores (urn, year, measure, lower,
+    upper), from the school results with each URN mapped to its series as the measure stage maps it."""
+    ends = results[results["measure"].str.endswith(("_prog_lower", "_prog_upper"))]
+    ends = apply_lineage(ends, lineage)[0]  # a value set aside here is already recorded by the measure stage
+    ends = ends.assign(end=ends["measure"].str.rsplit("_", n=1).str[1], measure=ends["measure"].str.rsplit("_", n=1).str[0])
+    wide = ends.pivot_table(index=["urn", "year", "measure"], columns="end", values="value", aggfunc="first")
+    return wide.reindex(columns=["lower", "upper"]).reset_index().rename_axis(columns=None)
 
 
 def support_by_year(support_days: pd.DataFrame | None, lineage: pd.DataFrame | None) -> pd.DataFrame:

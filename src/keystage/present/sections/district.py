@@ -8,7 +8,7 @@ import pandas as pd
 
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
-from keystage.present.charts import PALETTE, use_house_style
+from keystage.present.charts import ZERO_GID, interval_dots, use_house_style
 from keystage.present.sections.blocks import ERA_TERMS, Block, Context, Figure, Text, shown, signed
 from keystage.profiles import profile_href
 
@@ -104,9 +104,8 @@ def progress_figure(ctx: Context, measure: str = "mat_prog") -> list[Block]:
     wide = wide.assign(name=wide.index.map(lambda u: str(names.get(u, f"URN {u}")))).sort_values(measure)
     use_house_style()
     fig, ax = plt.subplots(figsize=(7.0, max(2.5, 0.32 * len(wide) + 1.0)))
-    spread = [wide[measure] - wide[f"{measure}_lower"], wide[f"{measure}_upper"] - wide[measure]]
-    ax.errorbar(wide[measure], range(len(wide)), xerr=spread, fmt="o", color=PALETTE[0], ecolor=PALETTE[0], capsize=3)
-    ax.axvline(0, color="grey", linewidth=1)
+    interval_dots(ax, range(len(wide)), wide[measure], wide[f"{measure}_lower"], wide[f"{measure}_upper"], horizontal=True)
+    ax.axvline(0, color="grey", linewidth=1, gid=ZERO_GID)
     ax.set_yticks(range(len(wide)), wide["name"].tolist())
     ax.set_xlabel("Maths progress score (0 = the national average)")
     subject = "maths"

@@ -12,7 +12,7 @@ import pandas as pd
 from keystage.measures.scope import scope_note
 from keystage.opendata import Indicator
 from keystage.present import sentences as say
-from keystage.present.charts import PALETTE, percent_axis, use_house_style, year_axis
+from keystage.present.charts import gap_sentence, line_series, percent_axis, use_house_style
 from keystage.present.sections.blocks import (
     ERA_TERMS,
     NOT_AVAILABLE,
@@ -271,24 +271,19 @@ def _headline_points(att: pd.DataFrame, standards: Standards, years: Sequence[in
 
 
 def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
-    """Headline attainment of the unit against national (and its LA) by year; lines never cross an era break or a gap in years."""
+    """Headline attainment of the unit against national (and its LA) by year; lines never cross an era break or
+    a year with no tests, and each such gap is marked on the chart."""
     use_house_style()
     series = [(ctx.name, _headline_points(att, ctx.standards, ctx.unit.years))]
     if not ctx.is_la:
         series.append((ctx.unit.la_name, _headline_points(la, ctx.standards, ctx.unit.years)))
     series.append(("National", _headline_points(att, ctx.standards, ctx.unit.years, "national")))
     fig, ax = plt.subplots()
-    order = {y: i for i, y in enumerate(ctx.standards.years)}
-    for colour, (name, points) in zip(PALETTE, series, strict=False):
-        runs = [r for run in say.segments(points) for r in _consecutive(run, order)]
-        for i, run in enumerate(runs):
-            ax.plot([p.year for p in run], [p.value for p in run], marker="o", color=colour, label=name if i == 0 else None)
+    values = [(name, {p.year: p.value for p in points}) for name, points in series]
+    gaps = line_series(ax, values, ctx.unit.years, ctx.standards.year_eras)
     percent_axis(ax, "% of pupils")
-    year_axis(ax, ctx.unit.years)
     ax.legend(frameon=False, loc="lower right")
     breaks = [years[0] for _, years in ctx.eras()[1:]]
-    for year in breaks:
-        ax.axvline(year - 0.5, color="grey", linestyle="--", linewidth=1)
     labels = "; ".join(f"{headline_label(ctx.standards, e)} ({span(ys)})" for e, ys in ctx.eras())
     names = say.listing([name if name != "National" else "national" for name, _ in series])
     caption = f"Headline attainment, {names}, {span(ctx.unit.years)}"
@@ -298,18 +293,9 @@ def trend_figure(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> Figure:
     alt = f"Line chart of {labels}. {described}."
     if breaks:
         alt += f" The measure changed in {', '.join(map(str, breaks))}; lines are not joined across the change."
+    if gaps:
+        alt += f" {gap_sentence(gaps)}"
     return ctx.figure("trend", caption, alt, fig)
-
-
-def _consecutive(run: list[say.Point], order: dict[int, int]) -> list[list[say.Point]]:
-    """Split a run of points where a configured test year is missing, so a gap is not drawn over."""
-    out: list[list[say.Point]] = []
-    for p in run:
-        if out and order[p.year] == order[out[-1][-1].year] + 1:
-            out[-1].append(p)
-        else:
-            out.append([p])
-    return out
 
 
 def _attainment_sentences(ctx: Context, att: pd.DataFrame, la: pd.DataFrame) -> str:
