@@ -50,6 +50,35 @@ def docx_text(path: Path) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
+def docx_opening(path: Path) -> str:
+    """The text of a DOCX before its first page break, section break or body heading, paragraphs and table rows
+    in order: what its first page opens with, whatever Word's layout does with the rest."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def ends_opening(element) -> bool:
+        styles = [s.get(qn("w:val")) or "" for s in element.iter(qn("w:pStyle"))]
+        page_breaks = [b for b in element.iter(qn("w:br")) if b.get(qn("w:type")) == "page"]
+        cut = [*element.iter(qn("w:sectPr")), *element.iter(qn("w:pageBreakBefore"))]
+        return element.tag == qn("w:p") and any(s.startswith("Heading") for s in styles) or bool(page_breaks or cut)
+
+    def text(element) -> str:
+        return "".join("\n" if t.tag == qn("w:br") else t.text or "" for t in element.iter(qn("w:t"), qn("w:br")))
+
+    lines = []
+    for element in Document(str(path)).element.body.iterchildren():
+        if ends_opening(element):
+            break
+        rows = element.iter(qn("w:tr")) if element.tag == qn("w:tbl") else [element]
+        lines += ["\t".join(text(cell) for cell in row.iter(qn("w:tc"))) or text(row) for row in rows]
+    return "\n".join(lines)
+
+
+def printed(text: str) -> str:
+    """Text as a test compares it: typographic apostrophes (Typst's and pandoc's smart quotes) made straight."""
+    return text.replace("\u2019", "'")
+
+
 # Text an officer would have to delete before sending a paper: placeholders and boilerplate of absent records.
 PLACEHOLDERS = (
     "(date of meeting)", "(draft)", "YYYY-MM-DD", "Name, Role", "00000 000000", "name@example.gov.uk",

@@ -174,7 +174,7 @@ def expected_era_unit() -> UnitData:
 
 
 def context(unit: UnitData, tmp_path: Path) -> Context:
-    return Context(unit, STANDARDS, default_config(tmp_path, "Testshire"))
+    return Context(unit, STANDARDS, default_config(tmp_path))
 
 
 def tables_of(blocks: list) -> list[Table]:

@@ -18,7 +18,7 @@ from typing import Any
 import pypandoc
 
 from keystage import __version__
-from keystage.render.cover import council, cover_markdown, cover_rows, footer, report_epoch
+from keystage.render.cover import council, cover_markdown, cover_rows, footer, heading, report_epoch
 
 # Numbers are assigned by keystage, so "@tbl-1" is text, not a citation, and "$" is never maths; raw HTML, TeX
 # and raw blocks (```{=typst}```) are read as text, so no officer's or data file's text becomes markup or code.
@@ -114,7 +114,7 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
     reference = out_docx.parent / ".keystage-reference.docx"
     reference.write_bytes(a4_reference_docx())
     try:
-        args = ["--to", "docx", "--reference-doc", str(reference), "--output", str(out_docx)]
+        args = ["--to", "docx", "--reference-doc", str(reference), "--metadata=lang:en-GB", "--output", str(out_docx)]
         run_pandoc(args, cover_markdown(meta) + "\n" + markdown, out_docx.parent, report_epoch(meta))
     finally:
         reference.unlink()
@@ -157,9 +157,9 @@ def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
 
 
 def write_cover_json(meta: dict[str, Any], path: Path) -> Path:
-    """Write the cover data report.typ reads (title, council, cover rows, authors, footer) as JSON, so no string is markup."""
+    """Write the cover data report.typ reads (title, heading, cover rows, authors, footer) as JSON, so no string is markup."""
     rows = [{"label": label, "values": values} for label, values in cover_rows(meta)]
-    data = {"title": str(meta["title"]), "council": council(meta), "cover": rows,
+    data = {"title": str(meta["title"]), "heading": list(heading(meta)), "cover": rows,
             "authors": [str(a) for a in (meta.get("cover") or {}).get("authors") or []],
             "footer": footer(meta)}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
