@@ -102,6 +102,15 @@ def outputs_text(root: Path) -> dict[Path, str]:
     return texts
 
 
+MARGIN = 2.2 / 2.54 * 72  # report.typ's left and right page margin, 2.2 cm, in points
+
+
+def misprinted_text(pdfs: list[Path]) -> dict[str, list[tuple]]:
+    """For each PDF with a fault, a few of its texts printed over other text, across a table rule or past the margin."""
+    found = {pdf.name: overlapping_text(pdf)[:3] + text_across_rules(pdf)[:3] + text_past_margins(pdf, MARGIN)[:3] for pdf in pdfs}
+    return {name: faults for name, faults in found.items() if faults}
+
+
 def overlapping_text(path: Path, tolerance: float = 1.0) -> list[tuple[int, str, str]]:
     """(page, text, text) wherever two printed characters of a PDF overlap by more than `tolerance` points both
     ways: text of one cell printed over another. Characters, not words, because text drawn over text merges
@@ -121,6 +130,32 @@ def overlapping_text(path: Path, tolerance: float = 1.0) -> list[tuple[int, str,
                     if wide and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > tolerance:
                         found.append((number, _line_at(page, a), _line_at(page, b)))
     return found
+
+
+def text_across_rules(path: Path, tolerance: float = 0.5) -> list[tuple[int, str]]:
+    """(page, text) wherever a printed character straddles a vertical rule of a PDF: a table cell's text running
+    out of its cell into the next one (as "National" once ran over the rule before it, reading "2025 National")."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rules = [e for e in page.edges if e["orientation"] == "v"]
+            for c in (c for c in page.chars if c["text"].strip()):
+                if any(c["x0"] + tolerance < r["x0"] < c["x1"] - tolerance
+                       and min(c["bottom"], r["bottom"]) - max(c["top"], r["top"]) > tolerance for r in rules):
+                    found.append((number, _line_at(page, c)))
+    return found
+
+
+def text_past_margins(path: Path, margin: float) -> list[tuple[int, str]]:
+    """(page, text) wherever a character of a PDF is printed less than `margin` points from the page's left or
+    right edge: a long value (a hash, a list of URNs) running past the text column."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [(number, _line_at(page, c)) for number, page in enumerate(pdf.pages, start=1) for c in page.chars
+                if c["text"].strip() and (c["x0"] < margin - 0.5 or c["x1"] > page.width - margin + 0.5)]
 
 
 def _line_at(page, char) -> str:

@@ -149,7 +149,7 @@ def a4_reference_docx() -> bytes:
 def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
     """Write the report as Typst source (own template; cover data in a JSON file beside it) ready to compile."""
     cover_json = write_cover_json(meta, out_typ.with_suffix(".json"))
-    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none",
+    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none", "--columns=100000",
             f"--variable=ks-json:{cover_json.name}", "--output", str(out_typ)]
     run_pandoc(args, markdown, out_typ.parent, report_epoch(meta))
     out_typ.write_text(typst_image_alt(out_typ.read_text(encoding="utf-8"), markdown), encoding="utf-8")
