@@ -74,6 +74,31 @@ def docx_opening(path: Path) -> str:
     return "\n".join(lines)
 
 
+def docx_words_past_their_column(path: Path, em: float = 0.56) -> list[str]:
+    """The longest word of each DOCX table column that would not fit that column (Word would break it mid-word, or
+    an autofit table would run past the page), at `em` of the 10 pt table text per character (Arial's digits are
+    0.556 em). Columns of a fixed table share the text width in the ratio of their grid widths."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document(str(path))
+    section = document.sections[0]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # EMU to twips
+    per_char, margins = em * 10 * 20, 2 * 108  # twips per character of 10 pt text; the Table style's cell margins
+    found = []
+    for table in document.tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        fixed = any(layout.get(qn("w:type")) == "fixed" for layout in table._tbl.iter(qn("w:tblLayout")))
+        widths = [text_width * g / sum(grid) - margins for g in grid] if fixed else None
+        longest = [max((w for cell in column.cells for w in cell.text.split()), key=len, default="") for column in table.columns]
+        needed = [len(word) * per_char for word in longest]
+        if widths is None and sum(needed) + margins * len(needed) > text_width:
+            found.append(f"autofit table of {longest} is wider than the page")
+        found += [f"{word!r} wider than its column" for word, need, width in zip(longest, needed, widths or needed, strict=True)
+                  if need > width]
+    return found
+
+
 def printed(text: str) -> str:
     """Text as a test compares it: typographic apostrophes (Typst's and pandoc's smart quotes) made straight."""
     return text.replace("\u2019", "'")
@@ -107,7 +132,8 @@ MARGIN = 2.2 / 2.54 * 72  # report.typ's left and right page margin, 2.2 cm, in 
 
 def misprinted_text(pdfs: list[Path]) -> dict[str, list[tuple]]:
     """For each PDF with a fault, a few of its texts printed over other text, across a table rule or past the margin."""
-    found = {pdf.name: overlapping_text(pdf)[:3] + text_across_rules(pdf)[:3] + text_past_margins(pdf, MARGIN)[:3] for pdf in pdfs}
+    found = {pdf.name: overlapping_text(pdf)[:3] + text_across_rules(pdf)[:3] + text_past_margins(pdf, MARGIN)[:3]
+             for pdf in pdfs}
     return {name: faults for name, faults in found.items() if faults}
 
 

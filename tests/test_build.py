@@ -16,9 +16,10 @@ from pages import (
     docx_opening,
     docx_tables,
     docx_text,
+    docx_words_past_their_column,
     html_table,
-    outputs_text,
     misprinted_text,
+    outputs_text,
     pdf_text,
     placeholders_in,
     printed,
@@ -95,8 +96,8 @@ def own_cover(demo_build: Path, report_id: str) -> list[str]:
 
 
 def test_every_pdf_and_docx_opens_with_its_own_cover_block(demo_build):
-    printed_reports = {p.parent.name: RenderedReport.from_manifest(p) for p in (demo_build / "rendered" / "701").glob("*/report.json")}
-    printed_reports = {name: r for name, r in printed_reports.items() if r.pdf or r.docx}
+    manifests = (demo_build / "rendered" / "701").glob("*/report.json")
+    printed_reports = {p.parent.name: r for p in manifests if (r := RenderedReport.from_manifest(p)).pdf or r.docx}
     assert sorted(printed_reports) == sorted(committee_reports(demo_build))  # only committee and district papers print
     for name, report in printed_reports.items():
         # the cover is the opening of page one (of the DOCX: everything before its first break or heading)
@@ -203,6 +204,12 @@ def test_no_text_is_printed_over_other_text_across_a_rule_or_past_the_margin_in_
     pdfs = sorted((demo_build / "rendered" / "701").glob("*/*.pdf"))
     assert len(pdfs) == 9  # the committee paper and the eight district papers
     assert misprinted_text(pdfs) == {}
+
+
+def test_every_docx_table_fits_its_columns(demo_build):
+    docx_files = sorted((demo_build / "rendered" / "701").glob("*/*.docx"))
+    assert len(docx_files) == 9
+    assert {p.name: found for p in docx_files if (found := docx_words_past_their_column(p)[:3])} == {}
 
 
 def test_no_placeholder_in_any_html_pdf_or_docx(demo_build):

@@ -35,7 +35,6 @@ from keystage.present.unit import load_unit
 from keystage.reportconfig import load_report_config
 from keystage.standards import load_standards
 
-
 ANCILLARY_TABLES = ("provenance", "rejects")  # records of the inputs, published beside the data, not statistics
 ERAS = ("expected", "levels_em", "levels_rwm")
 COMPARATORS = ("_diff_national", "_national", "_region", "_sn_mean")

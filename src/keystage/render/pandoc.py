@@ -46,6 +46,7 @@ FOOTER_TYPE = (
     '<Override PartName="/word/footer1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>'
 )
+TABLE_TEXT = b'<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>'  # 10 pt, in the reference's Table style
 _TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
 
@@ -122,8 +123,8 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
 
 
 def a4_reference_docx() -> bytes:
-    """Pandoc's default reference.docx with an A4 page, Arial and page numbers in the footer (and fixed zip
-    dates, for reproducible DOCX)."""
+    """Pandoc's default reference.docx with an A4 page, Arial, 10 pt table text (as in the PDF, so hashes and long
+    labels fit their columns) and page numbers in the footer (and fixed zip dates, for reproducible DOCX)."""
     default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     out = io.BytesIO()
@@ -140,6 +141,8 @@ def a4_reference_docx() -> bytes:
                 data = data.replace(b"</Relationships>", FOOTER_REL.encode())
             elif name == "[Content_Types].xml":
                 data = data.replace(b"</Types>", FOOTER_TYPE.encode())
+            elif name == "word/styles.xml":
+                data = re.sub(rb'(w:styleId="Table">.*?)(<w:tblPr>)', rb"\1" + TABLE_TEXT + rb"\2", data, count=1, flags=re.S)
             elif name == "word/theme/theme1.xml":
                 data = re.sub(rb'<a:latin typeface="[^"]*"', b'<a:latin typeface="Arial"', data)
             dst.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
