@@ -74,28 +74,27 @@ def docx_opening(path: Path) -> str:
     return "\n".join(lines)
 
 
-def docx_words_past_their_column(path: Path, em: float = 0.56) -> list[str]:
-    """The longest word of each DOCX table column that would not fit that column (Word would break it mid-word, or
-    an autofit table would run past the page), at `em` of the 10 pt table text per character (Arial's digits are
-    0.556 em). Columns of a fixed table share the text width in the ratio of their grid widths."""
+def docx_tables_past_the_page(path: Path, em: float = 0.56) -> list[str]:
+    """The tables of a DOCX whose words Word cannot fit: a fixed column (its share of the text width, as its grid
+    width is of the grid's) narrower than its longest word, or an autofit table whose columns' longest words are
+    together wider than the text width; at `em` of the 10 pt table text per character (Arial's digits are 0.556 em)
+    plus the Table style's cell margins. Word breaks such a word mid-word, or runs the table past the page."""
     from docx import Document
     from docx.oxml.ns import qn
 
     document = Document(str(path))
     section = document.sections[0]
     text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # EMU to twips
-    per_char, margins = em * 10 * 20, 2 * 108  # twips per character of 10 pt text; the Table style's cell margins
     found = []
     for table in document.tables:
-        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
-        fixed = any(layout.get(qn("w:type")) == "fixed" for layout in table._tbl.iter(qn("w:tblLayout")))
-        widths = [text_width * g / sum(grid) - margins for g in grid] if fixed else None
         longest = [max((w for cell in column.cells for w in cell.text.split()), key=len, default="") for column in table.columns]
-        needed = [len(word) * per_char for word in longest]
-        if widths is None and sum(needed) + margins * len(needed) > text_width:
-            found.append(f"autofit table of {longest} is wider than the page")
-        found += [f"{word!r} wider than its column" for word, need, width in zip(longest, needed, widths or needed, strict=True)
-                  if need > width]
+        needed = [len(word) * em * 10 * 20 + 2 * 108 for word in longest]
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+        if any(layout.get(qn("w:type")) == "fixed" for layout in table._tbl.iter(qn("w:tblLayout"))):
+            found += [f"{word!r} is wider than its column" for word, need, g in zip(longest, needed, grid, strict=True)
+                      if need > text_width * g / sum(grid)]
+        elif sum(needed) > text_width:
+            found.append(f"the table of {longest} is wider than the page")
     return found
 
 

@@ -16,7 +16,7 @@ from pages import (
     docx_opening,
     docx_tables,
     docx_text,
-    docx_words_past_their_column,
+    docx_tables_past_the_page,
     html_table,
     misprinted_text,
     outputs_text,
@@ -209,7 +209,7 @@ def test_no_text_is_printed_over_other_text_across_a_rule_or_past_the_margin_in_
 def test_every_docx_table_fits_its_columns(demo_build):
     docx_files = sorted((demo_build / "rendered" / "701").glob("*/*.docx"))
     assert len(docx_files) == 9
-    assert {p.name: found for p in docx_files if (found := docx_words_past_their_column(p)[:3])} == {}
+    assert {p.name: found for p in docx_files if (found := docx_tables_past_the_page(p)[:3])} == {}
 
 
 def test_no_placeholder_in_any_html_pdf_or_docx(demo_build):

@@ -17,7 +17,7 @@ from pages import (
     PLACEHOLDERS,
     TAG,
     docx_opening,
-    docx_words_past_their_column,
+    docx_tables_past_the_page,
     html_table,
     misprinted_text,
     outputs_text,
@@ -165,7 +165,7 @@ def test_hampshire_pdf_and_docx_open_with_a_cover_headed_by_the_la_name_and_noth
 
 
 def test_hampshire_docx_tables_fit_their_columns(hampshire):
-    assert docx_words_past_their_column(hampshire.docx) == []
+    assert docx_tables_past_the_page(hampshire.docx) == []
 
 
 def test_hampshire_outputs_have_no_placeholders_or_talk_of_absent_records(hampshire):

@@ -45,15 +45,6 @@ def _cell(value: object) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def rule_widths(frame: pd.DataFrame) -> list[int]:
-    """Dashes for each column of a pipe table's rule: its longest word plus two (the cell's margins), at least three.
-    Pandoc shares a wide table's width between columns in this ratio, so no word (a year, a hash group, a file
-    name) is squeezed into a column narrower than itself in the HTML, PDF or DOCX."""
-    words = [pd.Series([str(c), *frame.iloc[:, i].map(_cell)]).str.split().explode().dropna()
-             for i, c in enumerate(frame.columns)]
-    return [max(3, int(w.str.len().max()) + 2) if len(w) else 3 for w in words]
-
-
 def pipe_table(frame: pd.DataFrame, align: list[str] | None = None) -> str:
     """Render `frame` (already rounded and disclosure-checked) as a Markdown pipe table.
 
@@ -61,7 +52,7 @@ def pipe_table(frame: pd.DataFrame, align: list[str] | None = None) -> str:
     """
     columns = [str(c) for c in frame.columns]
     align = align or ["l"] + ["r"] * (len(columns) - 1)
-    rule = [":" * (a != "r") + "-" * width + ":" * (a == "r") for a, width in zip(align, rule_widths(frame), strict=True)]
+    rule = ["---:" if a == "r" else ":---" for a in align]
     lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "| " + " | ".join(rule) + " |"]
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(_cell(v) for v in row) + " |")

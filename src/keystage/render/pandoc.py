@@ -46,6 +46,9 @@ FOOTER_TYPE = (
     '<Override PartName="/word/footer1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>'
 )
+# Pandoc gives a pipe table wider than --columns fixed relative column widths, which squeeze a "Year" column below its
+# word; with no table wider than this, Typst and Word size each column to its text and wrap only where text must wrap.
+AUTOFIT = "--columns=100000"
 TABLE_TEXT = b'<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>'  # 10 pt, in the reference's Table style
 _TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
@@ -115,7 +118,7 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
     reference = out_docx.parent / ".keystage-reference.docx"
     reference.write_bytes(a4_reference_docx())
     try:
-        args = ["--to", "docx", "--reference-doc", str(reference), "--metadata=lang:en-GB", "--output", str(out_docx)]
+        args = ["--to", "docx", "--reference-doc", str(reference), "--metadata=lang:en-GB", AUTOFIT, "--output", str(out_docx)]
         run_pandoc(args, cover_markdown(meta) + "\n" + markdown, out_docx.parent, report_epoch(meta))
     finally:
         reference.unlink()
@@ -152,7 +155,7 @@ def a4_reference_docx() -> bytes:
 def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
     """Write the report as Typst source (own template; cover data in a JSON file beside it) ready to compile."""
     cover_json = write_cover_json(meta, out_typ.with_suffix(".json"))
-    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none", "--columns=100000",
+    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none", AUTOFIT,
             f"--variable=ks-json:{cover_json.name}", "--output", str(out_typ)]
     run_pandoc(args, markdown, out_typ.parent, report_epoch(meta))
     out_typ.write_text(typst_image_alt(out_typ.read_text(encoding="utf-8"), markdown), encoding="utf-8")
