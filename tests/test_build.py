@@ -15,8 +15,8 @@ from conftest import EDIT, EDITED_DISTRICT
 from pages import (
     docx_opening,
     docx_tables,
-    docx_text,
     docx_tables_past_the_page,
+    docx_text,
     html_table,
     misprinted_text,
     outputs_text,
