@@ -74,11 +74,22 @@ def docx_opening(path: Path) -> str:
     return "\n".join(lines)
 
 
-def docx_tables_past_the_page(path: Path, em: float = 0.56) -> list[str]:
+# Advance widths of Arial (metric-compatible with Helvetica) in thousandths of an em; other characters count as 0.667 em.
+ARIAL = dict(zip("abcdefghijklmnopqrstuvwxyz", (556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+                                                 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500), strict=True))
+ARIAL |= dict.fromkeys("0123456789", 556) | dict.fromkeys(",.:;/'\u2019", 278) | dict.fromkeys("()-", 333) | {"%": 889}
+
+
+def arial_width(word: str, points: float) -> float:
+    """The printed width in twips of `word` in Arial at `points` (upper-case letters and symbols at 0.667 em)."""
+    return sum(ARIAL.get(c, 667) for c in word) / 1000 * points * 20
+
+
+def docx_tables_past_the_page(path: Path, points: float = 9) -> list[str]:  # 9 pt: keystage.render.pandoc.TABLE_TEXT
     """The tables of a DOCX whose words Word cannot fit: a fixed column (its share of the text width, as its grid
-    width is of the grid's) narrower than its longest word, or an autofit table whose columns' longest words are
-    together wider than the text width; at `em` of the 10 pt table text per character (Arial's digits are 0.556 em)
-    plus the Table style's cell margins. Word breaks such a word mid-word, or runs the table past the page."""
+    width is of the grid's) narrower than its longest word, or an autofit table whose columns' widest words are
+    together wider than the text width (in Arial at the Table style's `points`, plus its cell margins). Word breaks
+    such a word mid-word, or runs the table past the page."""
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -87,14 +98,15 @@ def docx_tables_past_the_page(path: Path, em: float = 0.56) -> list[str]:
     text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # EMU to twips
     found = []
     for table in document.tables:
-        longest = [max((w for cell in column.cells for w in cell.text.split()), key=len, default="") for column in table.columns]
-        needed = [len(word) * em * 10 * 20 + 2 * 108 for word in longest]
+        widest = [max((w for cell in column.cells for w in cell.text.split()), key=lambda w: arial_width(w, points),
+                      default="") for column in table.columns]
+        needed = [arial_width(word, points) + 2 * 108 for word in widest]
         grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))]
         if any(layout.get(qn("w:type")) == "fixed" for layout in table._tbl.iter(qn("w:tblLayout"))):
-            found += [f"{word!r} is wider than its column" for word, need, g in zip(longest, needed, grid, strict=True)
+            found += [f"{word!r} is wider than its column" for word, need, g in zip(widest, needed, grid, strict=True)
                       if need > text_width * g / sum(grid)]
         elif sum(needed) > text_width:
-            found.append(f"the table of {longest} is wider than the page")
+            found.append(f"the table of {widest} is wider than the page")
     return found
 
 

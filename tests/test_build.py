@@ -95,20 +95,31 @@ def own_cover(demo_build: Path, report_id: str) -> list[str]:
     return [own["committee"], f"Key Stage 2 in {district.title()}: 2025", own["reference"]]
 
 
+def print_copies(report: RenderedReport) -> dict[str, str]:
+    """The opening of a report's PDF (page one up to its body: "Summary", or its title repeated as a heading) and
+    of its DOCX (everything before its first break or heading): its cover block."""
+    first = printed(pdf_text(report.pdf)[0]).split("\n")
+    body = next(i for i, line in enumerate(first) if i and line.strip() in ("Summary", report.meta["title"]))
+    return {"pdf": "\n".join(first[:body]), "docx": printed(docx_opening(report.docx))}
+
+
 def test_every_pdf_and_docx_opens_with_its_own_cover_block(demo_build):
     manifests = (demo_build / "rendered" / "701").glob("*/report.json")
     printed_reports = {p.parent.name: r for p in manifests if (r := RenderedReport.from_manifest(p)).pdf or r.docx}
-    assert sorted(printed_reports) == sorted(committee_reports(demo_build))  # only committee and district papers print
+    partnerships = {name for name in printed_reports if name.startswith("partnership-")}
+    assert len(partnerships) == 37  # 24 clusters, 8 federations, 4 trusts and all partnerships together
+    assert sorted(set(printed_reports) - partnerships) == sorted(committee_reports(demo_build))
     for name, report in printed_reports.items():
-        # the cover is the opening of page one (of the DOCX: everything before its first break or heading)
-        for copy, opening in (("pdf", pdf_text(report.pdf)[0]), ("docx", docx_opening(report.docx))):
-            text = printed(opening)
+        for copy, text in print_copies(report).items():
+            assert not re.search(r"\b\d{4}-\d\d-\d\d\b", text) and "draft" not in text.lower(), (name, copy)
+            if name in partnerships:  # no committee paper: headed by the LA's name, then its title
+                assert [" ".join(line.split()) for line in text.split("\n")[:2]] == ["Wessex", f"Title: {report.meta['title']}"]
+                continue
             assert text.split()[:4] == ["WESSEX", "COUNTY", "COUNCIL", "Report"], (name, copy)
             for fact in [*own_cover(demo_build, name), "21 January 2026", "Director of Children's Services", "Alex Morgan"]:
                 assert fact in text, (name, copy, fact)
-            assert not re.search(r"\b\d{4}-\d\d-\d\d\b", text) and "draft" not in text.lower(), (name, copy)
-        if name != "la":  # a district paper never carries the LA paper's committee or reference
-            assert "Select Committee" not in text and not re.search(r"CYP/2026/014(?!-)", text), name
+            if name != "la":  # a district paper never carries the LA paper's committee or reference
+                assert "Select Committee" not in text and not re.search(r"CYP/2026/014(?!-)", text), (name, copy)
 
 
 def test_docx_holds_the_tables(demo_build):
@@ -202,13 +213,13 @@ def test_no_published_file_of_the_site_holds_a_pupil_identifier(demo_build):
 
 def test_no_text_is_printed_over_other_text_across_a_rule_or_past_the_margin_in_any_pdf(demo_build):
     pdfs = sorted((demo_build / "rendered" / "701").glob("*/*.pdf"))
-    assert len(pdfs) == 9  # the committee paper and the eight district papers
+    assert len(pdfs) == 46  # the committee paper, eight district papers and 37 partnership reports
     assert misprinted_text(pdfs) == {}
 
 
 def test_every_docx_table_fits_its_columns(demo_build):
     docx_files = sorted((demo_build / "rendered" / "701").glob("*/*.docx"))
-    assert len(docx_files) == 9
+    assert len(docx_files) == 46
     assert {p.name: found for p in docx_files if (found := docx_tables_past_the_page(p)[:3])} == {}
 
 

@@ -46,10 +46,11 @@ FOOTER_TYPE = (
     '<Override PartName="/word/footer1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>'
 )
-# Pandoc gives a pipe table wider than --columns fixed relative column widths, which squeeze a "Year" column below its
-# word; with no table wider than this, Typst and Word size each column to its text and wrap only where text must wrap.
+# Pandoc gives a pipe table wider than --columns fixed relative column widths, which in Word squeeze a "Year" column
+# below its word; with no table wider than this, Word sizes each column to its text. (Typst keeps the relative widths:
+# its auto columns share out an overfull table equally, below the width of a label column's longest word.)
 AUTOFIT = "--columns=100000"
-TABLE_TEXT = b'<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>'  # 10 pt, in the reference's Table style
+TABLE_TEXT = b'<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'  # 9 pt, in the reference's Table style
 _TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
 
@@ -126,8 +127,8 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
 
 
 def a4_reference_docx() -> bytes:
-    """Pandoc's default reference.docx with an A4 page, Arial, 10 pt table text (as in the PDF, so hashes and long
-    labels fit their columns) and page numbers in the footer (and fixed zip dates, for reproducible DOCX)."""
+    """Pandoc's default reference.docx with an A4 page, Arial, 9 pt table text (so a nine-column case-study table's
+    words fit the page) and page numbers in the footer (and fixed zip dates, for reproducible DOCX)."""
     default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     out = io.BytesIO()
@@ -155,7 +156,7 @@ def a4_reference_docx() -> bytes:
 def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
     """Write the report as Typst source (own template; cover data in a JSON file beside it) ready to compile."""
     cover_json = write_cover_json(meta, out_typ.with_suffix(".json"))
-    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none", AUTOFIT,
+    args = ["--to", "typst", "--template", str(TEMPLATES / "report.typ"), "--wrap=none",
             f"--variable=ks-json:{cover_json.name}", "--output", str(out_typ)]
     run_pandoc(args, markdown, out_typ.parent, report_epoch(meta))
     out_typ.write_text(typst_image_alt(out_typ.read_text(encoding="utf-8"), markdown), encoding="utf-8")
