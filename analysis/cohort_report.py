@@ -250,7 +250,7 @@ if kind == "cohort":
              [Indicator("pupils", "Pupils", dp=0), *[Indicator(k, v, "%", csv_dp) for k, v in pct_labels.items()]])
     meta = {"title": title, "subtitle": f"Cohort tracking from KS2 ({span}) to KS4", "kind": "cohort", "la_code": la_code,
             "la_name": la_name, "unit_id": str(la_code), "unit_name": la_name, "year": last_ks4,
-            "cover": load_report_config(reports_dir, la_code, la_name).cover(title), "downloads": page["downloads"]}
+            "cover": load_report_config(reports_dir, la_code).cover(title), "downloads": page["downloads"]}
 
 # %%
 def school_page(urn: int, folder: Path) -> dict:

@@ -16,11 +16,14 @@ from pages import (
     LA_RECORD_TEXTS,
     PLACEHOLDERS,
     TAG,
+    docx_opening,
+    docx_tables_past_the_page,
     html_table,
+    misprinted_text,
     outputs_text,
-    overlapping_text,
     pdf_text,
     placeholders_in,
+    printed,
     table_numbers,
 )
 from test_backtest_hampshire import plain_floor
@@ -145,8 +148,24 @@ def test_hampshire_summary_says_where_it_is_weak_and_where_it_ranks(hampshire):
     assert "list of May 2025" in text and "Wiltshire" in text  # (the PDF prints a typographic apostrophe)
 
 
-def test_hampshire_pdfs_have_no_text_printed_over_text(hampshire):
-    assert overlapping_text(hampshire.pdf)[:3] == []
+def test_hampshire_pdfs_have_no_text_printed_over_text_across_a_rule_or_past_the_margin(hampshire):
+    pdfs = sorted(hampshire.pdf.parents[1].glob("*/*.pdf"))  # <out>/rendered/850/<report>/<slug>.pdf
+    assert hampshire.pdf in pdfs
+    assert misprinted_text(pdfs) == {}
+
+
+def test_hampshire_pdf_and_docx_open_with_a_cover_headed_by_the_la_name_and_nothing_invented(hampshire):
+    for copy, opening in (("pdf", pdf_text(hampshire.pdf)[0]), ("docx", docx_opening(hampshire.docx))):
+        text = " ".join(printed(opening).split())
+        # no report.yaml: headed by GIAS's "Hampshire" (not DfE's capitals, no "Council" suffix), the default title
+        # of REPORT.md, and no committee, date, reference or draft marker that an officer would have to delete
+        assert text.startswith("Hampshire Title: Key Stage 2: the Hampshire story 2019 Report from: Director of Children's "
+                               "Services"), (copy, text[:120])
+        assert not any(s in text for s in ("HAMPSHIRE", "Committee:", "Date:", "Reference:", "Draft")), copy
+
+
+def test_hampshire_docx_tables_fit_their_columns(hampshire):
+    assert docx_tables_past_the_page(hampshire.docx) == []
 
 
 def test_hampshire_outputs_have_no_placeholders_or_talk_of_absent_records(hampshire):

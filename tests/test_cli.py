@@ -35,7 +35,7 @@ def test_new_la_scaffolds_a_loadable_configuration(tmp_path):
                            input="Hampshire County Council\n")
     assert result.exit_code == 0, result.output
     assert "council's proper name" in result.output
-    config = load_report_config(tmp_path, 850, "Hampshire")
+    config = load_report_config(tmp_path, 850)
     assert config.council == "Hampshire County Council"
     # nothing to delete: no date or reference until an officer gives them, and marked draft until then
     cover = config.cover("T")

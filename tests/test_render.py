@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from pages import docx_opening, printed
 from pypdf import PdfReader
 
 from keystage.errors import InputError
@@ -117,6 +119,23 @@ def test_docx_is_a4_with_cover_and_tables(report: RenderedReport) -> None:
                        ["2012", "74%", "75%", "-1"], ["2013", "77%", "75%", "2"]]
     assert len(rows[2]) == 1 + 60 and rows[2][60] == ["School 60", "100060", "70%", "0"]  # (60 * 3) % 20 = 0
     assert any(p.text == TABLE_1 for p in document.paragraphs)
+
+
+def test_docx_opens_with_the_same_cover_facts_as_the_pdf(report: RenderedReport, pdf: PdfReader) -> None:
+    opening, first = docx_opening(report.docx), pdf.pages[0].extract_text()
+    assert opening.split()[:4] == first.split()[:4] == ["EXAMPLESHIRE", "COUNTY", "COUNCIL", "Report"]
+    for field in ("Cabinet Member for Education", "21 November 2013", "Key Stage 2: the Exampleshire story 2013",
+                  "EX/CS/2013/17", "Jane Smith, Head of Performance", "Raj Patel, School Improvement Manager",
+                  "01234 567891", "raj.patel@example.gov.uk"):
+        assert field in printed(opening) and field in printed(first), field
+
+
+def test_every_format_is_in_british_english(report: RenderedReport, page: str, pdf: PdfReader) -> None:
+    with zipfile.ZipFile(report.docx) as docx_zip:
+        styles = docx_zip.read("word/styles.xml").decode("utf-8")
+    assert re.search(r'<w:rPrDefault>.*<w:lang [^>]*w:val="en-GB"', styles, re.S)  # Word's spelling and hyphenation
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
+    assert '<html lang="en-GB">' in page
 
 
 def test_rendering_twice_gives_identical_files(report: RenderedReport, tmp_path: Path) -> None:

@@ -174,7 +174,7 @@ def expected_era_unit() -> UnitData:
 
 
 def context(unit: UnitData, tmp_path: Path) -> Context:
-    return Context(unit, STANDARDS, default_config(tmp_path, "Testshire"))
+    return Context(unit, STANDARDS, default_config(tmp_path))
 
 
 def tables_of(blocks: list) -> list[Table]:
@@ -385,10 +385,10 @@ def test_floor_table_counts_coasting_in_the_years_dfe_defined_it(tmp_path: Path)
     assert "2018: 2016-2018" in table.note
 
 
-def test_a_case_study_of_a_school_without_results_is_kept_and_explained(tmp_path: Path) -> None:
+def test_case_studies_without_results_in_the_report_years_get_one_sentence_in_the_data_notes(tmp_path: Path) -> None:
     (tmp_path / "measures").mkdir()
     (tmp_path / "canonical").mkdir()
-    cases = pd.DataFrame({"case_id": ["CS1"], "title": ["Alpha"], "year": [2024]})
+    cases = pd.DataFrame({"case_id": ["CS1"], "title": ["Alpha"], "year": [2019]})
     cases.to_parquet(tmp_path / "measures" / "case_studies.parquet")
     listing = pd.DataFrame({"case_id": ["CS1", "CS2", "CS2"], "title": ["Alpha", "Beta federation", "Beta federation"],
                             "urn": [100001, 100003, 100002]})
@@ -396,17 +396,21 @@ def test_a_case_study_of_a_school_without_results_is_kept_and_explained(tmp_path
     without = cases_without_results(tmp_path / "measures", tmp_path / "canonical", "la")
     assert without.values.tolist() == [["CS2", "Beta federation", "100002, 100003"]]
     assert cases_without_results(tmp_path / "measures", tmp_path / "canonical", "district").empty
-    unit = expected_era_unit()
+    unit = expected_era_unit()  # a report of 2023 and 2024: Alpha has results in 2019 only, Beta none at all
+    unit.tables["case_studies"] = cases
     unit.tables["cases_without_results"] = without
-    (tmp_path / "narrative").mkdir()
-    (tmp_path / "narrative" / "case-CS2.md").write_text("The federation opened in 2024.\n", encoding="utf-8")
-    text = [b.markdown for b in sections.case_studies(context(unit, tmp_path)) if isinstance(b, Text)]
-    assert text[1:] == [
-        "The 1 case study below follows named schools through the years of this report.",
-        "### Beta federation",
-        "No Key Stage 2 results were found for URN 100002, 100003 in the data read, so this case study has no table.",
-        "The federation opened in 2024.",
-    ]
+    unit.canonical["provenance"] = pd.DataFrame({"file": ["ks2/2024_999_ks2final.csv", "la/case_studies.csv"]})
+    ctx = context(unit, tmp_path)
+    assert sections.case_studies(ctx) == []  # no appendix heading over nothing
+    notes = sections.data_notes(ctx)[0].markdown
+    assert notes.count("case-study appendix") == 1
+    assert ("**Sections left out.** Testshire supplied no records of support days and subscriptions, so the sections on "
+            "support deployed and on support and improvement are left out.") in notes
+    assert ("**Case studies.** Testshire's 2 case studies of Alpha and Beta federation have no Key Stage 2 results in "
+            "2023 to 2024, the years of this report, so this paper has no case-study appendix.") in notes
+    unit.tables["case_studies"], unit.tables["cases_without_results"] = cases.iloc[0:0], without.iloc[0:0]
+    assert ("**Case studies.** None of Testshire's case studies is about a school in Testshire, so this paper has no "
+            "case-study appendix.") in sections.data_notes(ctx)[0].markdown
 
 
 def test_case_study_floor_cell_counts_statuses_instead_of_listing_urns() -> None:

@@ -111,7 +111,7 @@ def check_report_folder(reports_dir: str | Path, la_code: int) -> list[Path]:
     checked = []
     if path.is_file():
         check_report_yaml(path)
-        load_report_config(reports_dir, la_code, f"LA {la_code}")
+        load_report_config(reports_dir, la_code)
         checked.append(path)
     districts = sorted((folder / "districts").glob("*/district.yaml"))
     for district in districts:

@@ -112,12 +112,13 @@ def long_date(value: object) -> str:
         return str(value or "")
 
 
-def default_config(folder: Path, la_name: str) -> ReportConfig:
-    """The metadata used when an LA has no report.yaml yet: only what is known (the LA's name as DfE gives it,
-    no invented council suffix, committee, date or reference), so the paper carries nothing to delete."""
+def default_config(folder: Path) -> ReportConfig:
+    """The metadata used when an LA has no report.yaml yet: only what is known (no council name, so the cover is
+    headed by the LA's name as GIAS or LAIT spell it; no committee, date or reference), so the paper carries nothing
+    to delete."""
     return ReportConfig(
         folder=folder,
-        council=la_name,
+        council="",
         committee="",
         date="",
         title=None,
@@ -128,12 +129,12 @@ def default_config(folder: Path, la_name: str) -> ReportConfig:
     )
 
 
-def load_report_config(reports_dir: str | Path, la_code: int, la_name: str) -> ReportConfig:
+def load_report_config(reports_dir: str | Path, la_code: int) -> ReportConfig:
     """Read config/reports/<la_code>/report.yaml, checking the fields the cover block needs."""
     folder = Path(reports_dir) / str(la_code)
     path = folder / "report.yaml"
     if not path.is_file():
-        return default_config(folder, la_name)
+        return default_config(folder)
     doc = read_yaml(path)
     raw = doc.data
     for key in REQUIRED:

@@ -34,14 +34,6 @@ from keystage.present.tables import Numbering
 from keystage.present.unit import load_unit
 from keystage.reportconfig import load_report_config
 from keystage.standards import load_standards
-from keystage.units import la_name
-
-
-def la_name_of(work_dir: str | Path, la_code: int) -> str:
-    """The LA's name from the measure stage's school list ("LA <code>" when it has none)."""
-    schools = pd.read_parquet(Path(work_dir) / "measures" / "schools.parquet", filters=[("la_code", "==", int(la_code))])
-    return la_name(schools, int(la_code))
-
 
 ANCILLARY_TABLES = ("provenance", "rejects")  # records of the inputs, published beside the data, not statistics
 ERAS = ("expected", "levels_em", "levels_rwm")
@@ -155,7 +147,7 @@ def open_report(
 ) -> Presenter:
     """Everything a report notebook needs from its parameters: the unit's data, standards, config, numbering."""
     standards = load_standards(standards_path)
-    config = load_report_config(reports_dir, int(la_code), la_name_of(work_dir, la_code))
+    config = load_report_config(reports_dir, int(la_code))
     first = first_year if first_year is not None else config.first_year
     last = last_year if last_year is not None else config.last_year
     unit = load_unit(work_dir, kind, str(unit_id), int(la_code), standards, first, last)

@@ -36,13 +36,21 @@ def footer(meta: dict[str, Any]) -> str:
 
 
 def council(meta: dict[str, Any]) -> str:
-    """The council's name for the cover's first line (empty when the metadata has none)."""
+    """The council's proper name from report.yaml (empty when the LA has none)."""
     return str((meta.get("cover") or {}).get("council") or "")
 
 
+def heading(meta: dict[str, Any]) -> tuple[str, str]:
+    """The cover's first line, left and right: the council's name in capitals and "Report", as committee papers
+    head it; without a configured council, the LA's name as GIAS or LAIT spell it and nothing beside it."""
+    name = council(meta)
+    return (name.upper(), "Report") if name else (str(meta.get("la_name") or ""), "")
+
+
 def cover_markdown(meta: dict[str, Any]) -> str:
-    """The cover block as pandoc Markdown (council, "Report", then a two-column table), for DOCX."""
-    lines = [f"**{escape_markdown(council(meta).upper())}**", "", "**Report**", "", "-" * 20 + "  " + "-" * 50]
+    """The cover block as pandoc Markdown (the heading's two parts, then a two-column table), for DOCX."""
+    head = "\n\n".join(f"**{escape_markdown(part)}**" for part in heading(meta) if part)
+    lines = [head, "", "-" * 20 + "  " + "-" * 50]
     for label, values in cover_rows(meta):
         cells = [escape_markdown(v) for v in values]
         cells = [cell + "\\" for cell in cells[:-1]] + cells[-1:]

@@ -18,7 +18,7 @@ from typing import Any
 import pypandoc
 
 from keystage import __version__
-from keystage.render.cover import council, cover_markdown, cover_rows, footer, report_epoch
+from keystage.render.cover import council, cover_markdown, cover_rows, footer, heading, report_epoch
 
 # Numbers are assigned by keystage, so "@tbl-1" is text, not a citation, and "$" is never maths; raw HTML, TeX
 # and raw blocks (```{=typst}```) are read as text, so no officer's or data file's text becomes markup or code.
@@ -46,6 +46,11 @@ FOOTER_TYPE = (
     '<Override PartName="/word/footer1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" /></Types>'
 )
+# Pandoc gives a pipe table wider than --columns fixed relative column widths, which in Word squeeze a "Year" column
+# below its word; with no table wider than this, Word sizes each column to its text. (Typst keeps the relative widths:
+# its auto columns share out an overfull table equally, below the width of a label column's longest word.)
+AUTOFIT = "--columns=100000"
+TABLE_TEXT = b'<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'  # 9 pt, in the reference's Table style
 _TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')
 
@@ -114,7 +119,7 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
     reference = out_docx.parent / ".keystage-reference.docx"
     reference.write_bytes(a4_reference_docx())
     try:
-        args = ["--to", "docx", "--reference-doc", str(reference), "--output", str(out_docx)]
+        args = ["--to", "docx", "--reference-doc", str(reference), "--metadata=lang:en-GB", AUTOFIT, "--output", str(out_docx)]
         run_pandoc(args, cover_markdown(meta) + "\n" + markdown, out_docx.parent, report_epoch(meta))
     finally:
         reference.unlink()
@@ -122,8 +127,8 @@ def docx_file(markdown: str, meta: dict[str, Any], out_docx: Path) -> Path:
 
 
 def a4_reference_docx() -> bytes:
-    """Pandoc's default reference.docx with an A4 page, Arial and page numbers in the footer (and fixed zip
-    dates, for reproducible DOCX)."""
+    """Pandoc's default reference.docx with an A4 page, Arial, 9 pt table text (so a nine-column case-study table's
+    words fit the page) and page numbers in the footer (and fixed zip dates, for reproducible DOCX)."""
     default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True).stdout
     out = io.BytesIO()
@@ -140,6 +145,8 @@ def a4_reference_docx() -> bytes:
                 data = data.replace(b"</Relationships>", FOOTER_REL.encode())
             elif name == "[Content_Types].xml":
                 data = data.replace(b"</Types>", FOOTER_TYPE.encode())
+            elif name == "word/styles.xml":
+                data = re.sub(rb'(w:styleId="Table">.*?)(<w:tblPr>)', rb"\1" + TABLE_TEXT + rb"\2", data, count=1, flags=re.S)
             elif name == "word/theme/theme1.xml":
                 data = re.sub(rb'<a:latin typeface="[^"]*"', b'<a:latin typeface="Arial"', data)
             dst.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
@@ -157,9 +164,9 @@ def typst_source(markdown: str, meta: dict[str, Any], out_typ: Path) -> Path:
 
 
 def write_cover_json(meta: dict[str, Any], path: Path) -> Path:
-    """Write the cover data report.typ reads (title, council, cover rows, authors, footer) as JSON, so no string is markup."""
+    """Write the cover data report.typ reads (title, heading, cover rows, authors, footer) as JSON, so no string is markup."""
     rows = [{"label": label, "values": values} for label, values in cover_rows(meta)]
-    data = {"title": str(meta["title"]), "council": council(meta), "cover": rows,
+    data = {"title": str(meta["title"]), "heading": list(heading(meta)), "cover": rows,
             "authors": [str(a) for a in (meta.get("cover") or {}).get("authors") or []],
             "footer": footer(meta)}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

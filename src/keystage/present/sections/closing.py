@@ -75,9 +75,9 @@ def corporate(ctx: Context) -> list[Block]:
 def case_studies(ctx: Context) -> list[Block]:
     """Appendix A: one table per case study (results, cohort, floor status and support days by year) and its officer text."""
     cases = ctx.unit.table("case_studies")
-    without = ctx.unit.tables.get("cases_without_results", pd.DataFrame(columns=["case_id", "title", "urns"]))
-    if cases.empty and without.empty:
-        return []
+    without = _cases_without_results(ctx)
+    if cases.empty:
+        return []  # the data notes say why, in one sentence (case_study_note)
     blocks: list[Block] = [Text("## Appendix A: Case studies")]
     order = cases.sort_values("case_id", key=lambda s: s.str.len() * 1000 + s.rank(method="dense")) if len(cases) else cases
     ids = list(dict.fromkeys(order["case_id"]))
@@ -108,6 +108,26 @@ def case_studies(ctx: Context) -> list[Block]:
         )
         blocks += _officer_text(ctx, case.case_id)
     return blocks
+
+
+def _cases_without_results(ctx: Context) -> pd.DataFrame:
+    """The LA's case studies none of whose schools has results (case_id, title, urns)."""
+    return ctx.unit.tables.get("cases_without_results", pd.DataFrame(columns=["case_id", "title", "urns"]))
+
+
+def case_study_note(ctx: Context) -> str | None:
+    """The data notes' sentence for a paper with no case-study appendix although the LA keeps case studies: those
+    of its schools have no results in the report's years (or none at all), or none is about its schools."""
+    if not ctx.unit.table("case_studies").empty or not ctx.unit.canonical.get("provenance", pd.DataFrame({"file": []}))[
+            "file"].astype(str).str.startswith("la/case_studies").any():
+        return None
+    titles = list(dict.fromkeys([*ctx.unit.tables["case_studies"]["title"].astype(str), *_cases_without_results(ctx)["title"]]))
+    if not titles:
+        return (f"**Case studies.** None of {ctx.unit.la_name}'s case studies is about a school in {ctx.name}, "
+                "so this paper has no case-study appendix.")
+    return (f"**Case studies.** {ctx.unit.la_name}'s {say.count(len(titles), 'case study', 'case studies')} of "
+            f"{say.listing(titles)} {'has' if len(titles) == 1 else 'have'} no Key Stage 2 results in {span(ctx.unit.years)}, "
+            "the years of this report, so this paper has no case-study appendix.")
 
 
 def _officer_text(ctx: Context, case_id: str) -> list[Block]:
@@ -217,15 +237,18 @@ def data_notes(ctx: Context) -> list[Block]:
     neighbours = _neighbours_note(ctx)
     if neighbours:
         text.append(neighbours)
-    left_out = [what for what, absent in (
-        ("the sections on support deployed and on support and improvement", support_year(ctx) is None),
-        ("the case-study appendix", ctx.unit.table("case_studies").empty),
+    left_out = [(what, records, many) for what, records, many, absent in (
+        ("the sections on support deployed and on support and improvement", "support days and subscriptions", True,
+         support_year(ctx) is None),
+        ("the case-study appendix", "case studies", False, ctx.unit.table("case_studies").empty and case_study_note(ctx) is None),
     ) if absent]  # fmt: skip
     if left_out:
+        verb = "are" if len(left_out) > 1 or left_out[0][2] else "is"
         text.append(
-            f"**Sections left out.** {ctx.unit.la_name} supplied no records of its own for them (support days, "
-            f"subscriptions, case studies), so {say.listing(left_out)} {'is' if len(left_out) == 1 else 'are'} left out."
+            f"**Sections left out.** {ctx.unit.la_name} supplied no records of {say.listing([r for _, r, _ in left_out])}, "
+            f"so {say.listing([w for w, _, _ in left_out])} {verb} left out."
         )
+    text += [note for note in [case_study_note(ctx)] if note]
     blocks: list[Block] = [Text("\n\n".join(text))]
     rejects = rejects_summary(ctx.unit.canonical.get("rejects", pd.DataFrame({"file": [], "reason": []})))
     if rejects.empty:
