@@ -22,7 +22,7 @@ def test_rational_pivots():
     assert fixed_unknowns(rows, 3) == set()
     # ... until 3 x0 + 2 x2 = 0: -9/2 x1 - 2 x1 = -13/2 x1 = 0
     assert fixed_unknowns([*rows, {0: 3, 2: 2}], 3) == {0, 1, 2}
-    assert Fraction(-3, 2) in {e for _, expression in eliminate(rows) for e in expression.values()}
+    assert Fraction(-3, 2) in {e for _, expression in eliminate(rows)[0] for e in expression.values()}
 
 
 def test_a_table_with_its_totals():
@@ -31,3 +31,9 @@ def test_a_table_with_its_totals():
     assert fixed_unknowns([{0: 1, 1: 1}, {2: 1, 3: 1}, {0: 1, 2: 1}, {1: 1, 3: 1}], 4) == set()
     # ... while with d visible (c + 0 = 0 gives c, then a, then b) every hidden cell is given away
     assert fixed_unknowns([{0: 1, 1: 1}, {2: 1}, {0: 1, 2: 1}, {1: 1}], 3) == {0, 1, 2}
+
+
+def test_rows_left_over_the_last_unknowns():
+    # x0 + x1 + x2 = 0 and x0 - x1 = 0 with x1 and x2 kept to the end: x0 = x1 leaves 2 x1 + x2 = 0
+    pivots, rest = eliminate([{0: 1, 1: 1, 2: 1}, {0: 1, 1: -1}], last={1, 2})
+    assert pivots == [(0, {1: 1})] and rest == [{1: 2, 2: 1}]

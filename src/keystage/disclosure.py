@@ -7,8 +7,9 @@ that add up to a published total (a row with a row total, a column with a total 
 caller names). While some line has exactly one hidden member, its next smallest visible member is hidden
 too; then every hidden cell that can still be worked out from the visible ones by any combination of the
 lines (exact Gaussian elimination, as in Statistics Norway's GaussSuppression) gets another member of one of
-its lines hidden; repeated until no hidden cell can be recovered. Hidden cells carry the symbol ("c");
-the record of what was hidden and why is kept in the result's attrs["suppressed"].
+its lines hidden, one that protects it when there is one; repeated until no hidden cell can be recovered.
+Hidden cells carry the symbol ("c"); the record of what was hidden and why is kept in the result's
+attrs["suppressed"].
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, S
 
 import numpy as np
 import pandas as pd
-from keystage.nullspace import fixed_unknowns
+
+from keystage.nullspace import eliminate, fixed_unknowns
 from keystage.standards import DisclosureRules
 
 RECORD_COLUMNS = ["row", "column", "reason"]
@@ -65,20 +67,46 @@ def recoverable(lines: Sequence[Line], hidden: Collection[Cell], values: Mapping
     return _given_away(_equations(lines, values), set(hidden))
 
 
-def _nearest_options(cell: Cell, of_cell: Mapping[Cell, list[int]], lines: Sequence[tuple[list[Cell], Cell]],
-                     candidate: object) -> list[tuple[Cell, int]]:
-    """(visible member, line) pairs of the lines nearest to `cell` that still have a visible member: its own
-    lines, else those reached through the hidden members of its lines (breadth first)."""
+def _nearest_lines(cell: Cell, of_cell: Mapping[Cell, list[int]], lines: Sequence[tuple[list[Cell], Cell]],
+                   candidate: object) -> list[int]:
+    """The lines nearest to `cell` that still have a visible member: its own lines, else those reached through
+    the hidden members of its lines (breadth first)."""
     seen_cells, seen_lines, frontier = {cell}, set(), [cell]
     while frontier:
         lines_here = [i for c in frontier for i in of_cell.get(c, []) if i not in seen_lines]
         seen_lines.update(lines_here)
-        options = [(c, i) for i in lines_here if (c := candidate(i)) is not None]  # type: ignore[operator]
-        if options:
-            return options
+        found = [i for i in lines_here if candidate(i) is not None]  # type: ignore[operator]
+        if found:
+            return found
         frontier = [m for i in lines_here for m in [*lines[i][0], lines[i][1]] if m not in seen_cells]
         seen_cells.update(frontier)
     return []
+
+
+def _freeing(equations: Sequence[list[tuple[Cell, int]]], hidden: Collection[Cell], cell: Cell,
+             options: Sequence[Cell]) -> Cell | None:
+    """The first of the visible `options` whose hiding alone would stop the hidden `cell` being given away (None
+    when no one does): one elimination keeps `cell` and the options to the end, and the rows left over them
+    tell, for each option, whether `cell` is still 0 in every solution with that option hidden too."""
+    index: dict[Cell, int] = {}
+    rows, wanted = [], set(options)
+    for members in equations:
+        row: dict[int, int] = {}
+        for c, sign in members:
+            if c in hidden or c in wanted:
+                i = index.setdefault(c, len(index))
+                row[i] = row.get(i, 0) + sign
+        rows.append(row)
+    target = index[cell]
+    _, rest = eliminate(rows, last={target, *(index[c] for c in options)})
+    around = [row for row in rest if target in row]  # an option missing from one of these leaves the cell fixed
+    for option in options:
+        j = index[option]
+        if all(j in row for row in around):
+            small = [{0: row.get(target, 0), 1: row[j]} for row in rest if j in row or target in row]
+            if 0 not in fixed_unknowns(small, 2):
+                return option
+    return None
 
 
 def hide(
@@ -93,7 +121,9 @@ def hide(
     visible ones and `lines` (see recoverable). A secondary cell is the visible member of a line with the
     lowest `cost` (0 by default; give precious cells, such as a denominator whose percentages would go
     with it, a higher one), then the one closing most other lines with one hidden member, then a cell
-    before the total, then the smallest value."""
+    before the total, then the smallest value. A hidden cell still given away by some combination of
+    lines gets the first visible member of its nearest lines (by cost, then value) whose hiding alone
+    makes it no longer so (see _freeing), else the best member of those lines, and the check is rerun."""
     linked, cost = dict(linked or {}), dict(cost or {})
     record = dict(primary)
     order = {cell: i for i, cell in enumerate(values)}
@@ -114,6 +144,9 @@ def hide(
             return None
         return min(visible, key=lambda c: (cost.get(c, 0.0), -sum(hidden_in[j] == 1 for j in of_cell[c]), c == total,
                                            values[c], order.get(c, 0)))
+
+    def preference(c: Cell) -> tuple[float, float, int]:
+        return cost.get(c, 0.0), values[c], order.get(c, 0)
 
     def add(cell: Cell, reason: str, queue: deque[int]) -> None:
         record[cell] = reason
@@ -141,11 +174,14 @@ def hide(
         for cell in sorted(found, key=lambda c: order.get(c, 0)):
             if touched & set(of_cell[cell]):
                 continue
-            options = _nearest_options(cell, of_cell, live, candidate)
-            if not options:
+            near = _nearest_lines(cell, of_cell, live, candidate)
+            if not near:
                 continue
-            target, line = min(options, key=lambda ci: (cost.get(ci[0], 0.0), values[ci[0]], order.get(ci[0], 0)))
-            touched.add(line)
+            options = sorted({c for i in near for c in members[i] if c not in record}, key=preference)
+            target = _freeing(equations, record, cell, options)
+            if target is None:
+                target = min((candidate(i) for i in near), key=preference)
+            touched.update(i for i in near if target in members[i])
             add(target, SECONDARY, queue)
         if not queue:
             return record

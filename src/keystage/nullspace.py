@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from fractions import Fraction
 
 Coefficient = int | Fraction
@@ -31,10 +31,15 @@ def _quotient(a: Coefficient, b: Coefficient) -> Coefficient:
     return q.numerator if q.denominator == 1 else q
 
 
-def eliminate(rows: Iterable[Mapping[int, Coefficient]]) -> list[tuple[int, dict[int, Coefficient]]]:
-    """Exact Gaussian elimination of the homogeneous system `rows` (unknown -> coefficient): the pivots in
-    order, each (p, expression) meaning x_p = sum of coefficient * x_j over unknowns pivoted later or never."""
+def eliminate(
+    rows: Iterable[Mapping[int, Coefficient]], last: Collection[int] = ()
+) -> tuple[list[tuple[int, dict[int, Coefficient]]], list[dict[int, Coefficient]]]:
+    """Exact Gaussian elimination of the homogeneous system `rows` (unknown -> coefficient), never pivoting on
+    the unknowns `last`: the pivots in order, each (p, expression) meaning x_p = sum of coefficient * x_j over
+    unknowns pivoted later or never, and the rows left over the `last` unknowns alone (their solutions are
+    exactly the values the `last` unknowns take in the solutions of the whole system)."""
     system = {i: {j: a for j, a in row.items() if a} for i, row in enumerate(rows)}
+    rest: list[dict[int, Coefficient]] = []
     rows_of: dict[int, set[int]] = {}
     for i, row in system.items():
         for j in row:
@@ -50,9 +55,11 @@ def eliminate(rows: Iterable[Mapping[int, Coefficient]]) -> list[tuple[int, dict
         del system[i]
         for j in row:
             rows_of[j].discard(i)
-        if not row:
+        choices = [j for j in row if j not in last]
+        if not choices:
+            rest += [row] if row else []
             continue
-        p = min(row, key=lambda j: (abs(row[j]) != 1, len(rows_of[j]), j))
+        p = min(choices, key=lambda j: (abs(row[j]) != 1, len(rows_of[j]), j))
         a = row.pop(p)
         expression = {j: _quotient(-b, a) for j, b in row.items()}
         pivots.append((p, expression))
@@ -68,7 +75,7 @@ def eliminate(rows: Iterable[Mapping[int, Coefficient]]) -> list[tuple[int, dict
                     other.pop(j, None)
                     rows_of[j].discard(k)
             heapq.heappush(heap, (len(other), k))
-    return pivots
+    return pivots, rest
 
 
 def _modular(value: Coefficient) -> int:
@@ -81,7 +88,7 @@ def _modular(value: Coefficient) -> int:
 def fixed_unknowns(rows: Iterable[Mapping[int, Coefficient]], unknowns: int) -> set[int]:
     """The unknowns 0..unknowns-1 that are 0 in every solution of the homogeneous system `rows` (each row maps
     an unknown to its exact coefficient; see the module docstring for how)."""
-    pivots = [(p, {j: _modular(e) for j, e in expression.items()}) for p, expression in eliminate(rows)]
+    pivots = [(p, {j: _modular(e) for j, e in expression.items()}) for p, expression in eliminate(rows)[0]]
     pivoted = {p for p, _ in pivots}
     fixed = pivoted
     draw = random.Random(0)
