@@ -41,17 +41,23 @@ def _equations(lines: Sequence[Line], values: Mapping[Cell, float] | None) -> li
             for cells, total in lines]
 
 
-def _given_away(equations: Iterable[list[tuple[Cell, int]]], hidden: Collection[Cell]) -> set[Cell]:
-    """The hidden cells that are 0 in every solution of the equations restricted to the hidden cells."""
+def _system(equations: Iterable[list[tuple[Cell, int]]], kept: Collection[Cell]) -> tuple[dict[Cell, int], list[dict[int, int]]]:
+    """The equations over the `kept` cells (the others are known): each kept cell's unknown, and the rows."""
     index: dict[Cell, int] = {}
     rows = []
     for members in equations:
         row: dict[int, int] = {}
         for cell, sign in members:
-            if cell in hidden:
+            if cell in kept:
                 i = index.setdefault(cell, len(index))
                 row[i] = row.get(i, 0) + sign
         rows.append(row)
+    return index, rows
+
+
+def _given_away(equations: Iterable[list[tuple[Cell, int]]], hidden: Collection[Cell]) -> set[Cell]:
+    """The hidden cells that are 0 in every solution of the equations restricted to the hidden cells."""
+    index, rows = _system(equations, hidden)
     fixed = fixed_unknowns(rows, len(index))
     return {cell for cell, i in index.items() if i in fixed}
 
@@ -88,15 +94,7 @@ def _freeing(equations: Sequence[list[tuple[Cell, int]]], hidden: Collection[Cel
     """The first of the visible `options` whose hiding alone would stop the hidden `cell` being given away (None
     when no one does): one elimination keeps `cell` and the options to the end, and the rows left over them
     tell, for each option, whether `cell` is still 0 in every solution with that option hidden too."""
-    index: dict[Cell, int] = {}
-    rows, wanted = [], set(options)
-    for members in equations:
-        row: dict[int, int] = {}
-        for c, sign in members:
-            if c in hidden or c in wanted:
-                i = index.setdefault(c, len(index))
-                row[i] = row.get(i, 0) + sign
-        rows.append(row)
+    index, rows = _system(equations, {*hidden, *options})
     target = index[cell]
     _, rest = eliminate(rows, last={target, *(index[c] for c in options)})
     around = [row for row in rest if target in row]  # an option missing from one of these leaves the cell fixed
