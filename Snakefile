@@ -7,6 +7,7 @@
 from snakemake.utils import min_version, validate
 
 from keystage.jobs import downloads_job, narrate_job, render_job
+from keystage.validation import STAGED
 
 min_version("8.0")
 
@@ -36,8 +37,10 @@ rule ingest:
         directory(f"{WORK}/canonical"),
     log:
         f"{WORK}/logs/ingest.log",
+    params:
+        staged=f"{WORK}/{STAGED}",  # what the validation `keystage build` runs first read (see keystage.ingest.stage)
     shell:
-        "{KEYSTAGE} ingest --data-dir {config[data_dir]:q} --out {output:q} > {log:q} 2>&1"
+        "{KEYSTAGE} ingest --data-dir {config[data_dir]:q} --out {output:q} --staged {params.staged:q} > {log:q} 2>&1"
 
 
 rule measure:

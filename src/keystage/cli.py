@@ -73,12 +73,13 @@ def _clear_errors() -> Iterator[None]:
 def ingest(
     data_dir: Annotated[Path, typer.Option(help="Folder of input files laid out like DfE's downloads.")],
     out: Annotated[Path, typer.Option(help="Folder for the canonical Parquet tables.")],
+    staged: Annotated[Path | None, typer.Option(help="Tables a validation staged: taken if the files are unchanged.")] = None,
 ) -> None:
     """Stage 1: read every input file into validated canonical tables, with a rejects table."""
     from keystage.ingest import ingest as run_ingest
 
     with _clear_errors():
-        tables = run_ingest(data_dir, out)
+        tables = run_ingest(data_dir, out, staged)
     rejected = len(tables["rejects"])
     typer.echo(f"ingested {len(tables['provenance'])} files into {out}: {rejected} values rejected (see rejects.parquet)")
 

@@ -6,21 +6,21 @@ group's size), so it is hidden wherever its denominator is. Secondary suppressio
 that add up to a published total (a row with a row total, a column with a total row, or any line a
 caller names). While some line has exactly one hidden member, its next smallest visible member is hidden
 too; then every hidden cell that can still be worked out from the visible ones by any combination of the
-lines (Gaussian elimination, as in Statistics Norway's GaussSuppression) gets another member of one of
-its lines hidden; repeated until no hidden cell can be recovered. Hidden cells carry the symbol ("c");
-the record of what was hidden and why is kept in the result's attrs["suppressed"].
+lines (exact Gaussian elimination, as in Statistics Norway's GaussSuppression) gets another member of one of
+its lines hidden, one that protects it when there is one; repeated until no hidden cell can be recovered.
+Hidden cells carry the symbol ("c"); the record of what was hidden and why is kept in the result's
+attrs["suppressed"].
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.linalg import lsqr
 
+from keystage.nullspace import eliminate, fixed_unknowns
 from keystage.standards import DisclosureRules
 
 RECORD_COLUMNS = ["row", "column", "reason"]
@@ -35,60 +35,76 @@ def _finite(values: Mapping[Cell, float], cell: Cell) -> bool:
     return value is not None and not np.isnan(value)
 
 
+def _equations(lines: Sequence[Line], values: Mapping[Cell, float] | None) -> list[list[tuple[Cell, int]]]:
+    """Each line as its members with their signs (+1 a part, -1 the total), empty cells (see `values`) left out."""
+    return [[(c, sign) for c, sign in [*((c, 1) for c in cells), (total, -1)] if values is None or _finite(values, c)]
+            for cells, total in lines]
+
+
+def _system(equations: Iterable[list[tuple[Cell, int]]], kept: Collection[Cell]) -> tuple[dict[Cell, int], list[dict[int, int]]]:
+    """The equations over the `kept` cells (the others are known): each kept cell's unknown, and the rows."""
+    index: dict[Cell, int] = {}
+    rows = []
+    for members in equations:
+        row: dict[int, int] = {}
+        for cell, sign in members:
+            if cell in kept:
+                i = index.setdefault(cell, len(index))
+                row[i] = row.get(i, 0) + sign
+        rows.append(row)
+    return index, rows
+
+
+def _given_away(equations: Iterable[list[tuple[Cell, int]]], hidden: Collection[Cell]) -> set[Cell]:
+    """The hidden cells that are 0 in every solution of the equations restricted to the hidden cells."""
+    index, rows = _system(equations, hidden)
+    fixed = fixed_unknowns(rows, len(index))
+    return {cell for cell, i in index.items() if i in fixed}
+
+
 def recoverable(lines: Sequence[Line], hidden: Collection[Cell], values: Mapping[Cell, float] | None = None) -> set[Cell]:
     """The hidden cells whose values follow from the visible cells and the lines by any linear combination.
 
     Each line with a hidden member is an equation A x = b in the hidden cells (the visible ones are
     known); a hidden cell is recovered exactly when it takes the same value in every solution, i.e. when
-    every vector of the null space of A is zero there. Two fixed pseudo-random vectors are projected on
-    that null space by least squares (sparse LSQR, converged to 1e-12; a dense SVD when it does not
-    converge), and a cell where both projections vanish is recovered. `values`, when given, says which
-    cells are empty (NaN or absent: left out of the lines).
+    it is 0 in every solution of A x = 0 (found by exact elimination: see keystage.nullspace). `values`,
+    when given, says which cells are empty (NaN or absent: left out of the lines).
     """
-    hidden = set(hidden)
-    index: dict[Cell, int] = {}
-    rows, cols, signs = [], [], []
-    equations = 0
-    for cells, total in lines:
-        members = [(c, 1.0) for c in cells if c in hidden]
-        if total in hidden:
-            members.append((total, -1.0))
-        if values is not None:
-            members = [(c, sign) for c, sign in members if _finite(values, c)]
-        for cell, sign in members:
-            rows.append(equations)
-            cols.append(index.setdefault(cell, len(index)))
-            signs.append(sign)
-        equations += bool(members)
-    if not index:
-        return set()
-    matrix = csr_matrix(coo_matrix((signs, (rows, cols)), shape=(equations, len(index))))
-    probes = np.random.default_rng(0).standard_normal((2, len(index)))
-    null = []
-    for probe in probes:
-        solved = lsqr(matrix, matrix @ probe, atol=1e-14, btol=1e-14, iter_lim=100 * len(index))[0]
-        null.append(probe - solved)
-    if max(np.abs(matrix @ z).max() for z in null) > 1e-9:
-        _, singular, vt = np.linalg.svd(matrix.toarray())
-        null = list(vt[int((singular > 1e-9 * max(matrix.shape)).sum()):])
-    free = np.max(np.abs(np.array(null)), axis=0) > 1e-8 if null else np.zeros(len(index), bool)
-    return {cell for cell, i in index.items() if not free[i]}
+    return _given_away(_equations(lines, values), set(hidden))
 
 
-def _nearest_options(cell: Cell, of_cell: Mapping[Cell, list[int]], lines: Sequence[tuple[list[Cell], Cell]],
-                     candidate: object) -> list[tuple[Cell, int]]:
-    """(visible member, line) pairs of the lines nearest to `cell` that still have a visible member: its own
-    lines, else those reached through the hidden members of its lines (breadth first)."""
+def _nearest_lines(cell: Cell, of_cell: Mapping[Cell, list[int]], lines: Sequence[tuple[list[Cell], Cell]],
+                   candidate: object) -> list[int]:
+    """The lines nearest to `cell` that still have a visible member: its own lines, else those reached through
+    the hidden members of its lines (breadth first)."""
     seen_cells, seen_lines, frontier = {cell}, set(), [cell]
     while frontier:
         lines_here = [i for c in frontier for i in of_cell.get(c, []) if i not in seen_lines]
         seen_lines.update(lines_here)
-        options = [(c, i) for i in lines_here if (c := candidate(i)) is not None]  # type: ignore[operator]
-        if options:
-            return options
+        found = [i for i in lines_here if candidate(i) is not None]  # type: ignore[operator]
+        if found:
+            return found
         frontier = [m for i in lines_here for m in [*lines[i][0], lines[i][1]] if m not in seen_cells]
         seen_cells.update(frontier)
     return []
+
+
+def _freeing(equations: Sequence[list[tuple[Cell, int]]], hidden: Collection[Cell], cell: Cell,
+             options: Sequence[Cell]) -> Cell | None:
+    """The first of the visible `options` whose hiding alone would stop the hidden `cell` being given away (None
+    when no one does): one elimination keeps `cell` and the options to the end, and the rows left over them
+    tell, for each option, whether `cell` is still 0 in every solution with that option hidden too."""
+    index, rows = _system(equations, {*hidden, *options})
+    target = index[cell]
+    _, rest = eliminate(rows, last={target, *(index[c] for c in options)})
+    around = [row for row in rest if target in row]  # an option missing from one of these leaves the cell fixed
+    for option in options:
+        j = index[option]
+        if all(j in row for row in around):
+            small = [{0: row.get(target, 0), 1: row[j]} for row in rest if j in row or target in row]
+            if 0 not in fixed_unknowns(small, 2):
+                return option
+    return None
 
 
 def hide(
@@ -103,7 +119,9 @@ def hide(
     visible ones and `lines` (see recoverable). A secondary cell is the visible member of a line with the
     lowest `cost` (0 by default; give precious cells, such as a denominator whose percentages would go
     with it, a higher one), then the one closing most other lines with one hidden member, then a cell
-    before the total, then the smallest value."""
+    before the total, then the smallest value. A hidden cell still given away by some combination of
+    lines gets the first visible member of its nearest lines (by cost, then value) whose hiding alone
+    makes it no longer so (see _freeing), else the best member of those lines, and the check is rerun."""
     linked, cost = dict(linked or {}), dict(cost or {})
     record = dict(primary)
     order = {cell: i for i, cell in enumerate(values)}
@@ -113,19 +131,20 @@ def hide(
         for cell in [*cells, total]:
             of_cell.setdefault(cell, []).append(i)
 
-    def members(i: int) -> list[Cell]:
-        cells, total = live[i]
-        return [c for c in [*cells, total] if _finite(values, c)]
-
-    hidden_in = [sum(c in record for c in members(i)) for i in range(len(live))]
+    equations = _equations(live, values)
+    members = [[c for c, _ in equation] for equation in equations]
+    hidden_in = [sum(c in record for c in cells) for cells in members]
 
     def candidate(i: int) -> Cell | None:
         total = live[i][1]
-        visible = [c for c in members(i) if c not in record]
+        visible = [c for c in members[i] if c not in record]
         if not visible:
             return None
         return min(visible, key=lambda c: (cost.get(c, 0.0), -sum(hidden_in[j] == 1 for j in of_cell[c]), c == total,
                                            values[c], order.get(c, 0)))
+
+    def preference(c: Cell) -> tuple[float, float, int]:
+        return cost.get(c, 0.0), values[c], order.get(c, 0)
 
     def add(cell: Cell, reason: str, queue: deque[int]) -> None:
         record[cell] = reason
@@ -146,18 +165,21 @@ def hide(
             i = queue.popleft()
             if hidden_in[i] == 1 and (target := candidate(i)) is not None:
                 add(target, SECONDARY, queue)
-        found = recoverable(live, [c for c in record if c in of_cell], values)
+        found = _given_away((equations[i] for i, n in enumerate(hidden_in) if n), record)
         if not found:
             return record
         touched: set[int] = set()
         for cell in sorted(found, key=lambda c: order.get(c, 0)):
             if touched & set(of_cell[cell]):
                 continue
-            options = _nearest_options(cell, of_cell, live, candidate)
-            if not options:
+            near = _nearest_lines(cell, of_cell, live, candidate)
+            if not near:
                 continue
-            target, line = min(options, key=lambda ci: (cost.get(ci[0], 0.0), values[ci[0]], order.get(ci[0], 0)))
-            touched.add(line)
+            options = sorted({c for i in near for c in members[i] if c not in record}, key=preference)
+            target = _freeing(equations, record, cell, options)
+            if target is None:
+                target = min((candidate(i) for i in near), key=preference)
+            touched.update(i for i in near if target in members[i])
             add(target, SECONDARY, queue)
         if not queue:
             return record

@@ -1,11 +1,15 @@
 """Stage 1: read a data folder laid out like DfE's downloads into validated canonical Parquet tables.
 
 Every reader adds what it cannot use to one Rejects collector, written beside the tables, so each
-report's data notes can say what was left out and why.
+report's data notes can say what was left out and why. `keystage build` reads the folder once, in the
+validation it runs before the workflow, and stages the tables it read; the workflow's ingest then takes the
+staged tables when the data files are still the ones they were read from, instead of reading them again.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +20,8 @@ from keystage.errors import InputError, Rejects
 from keystage.io import gias, ks2, ks4, la_records, lait, neighbours
 from keystage.io.files import matching
 from keystage.lineage import resolve_lineage
+
+STAGED_SIGNATURE = "signature.json"  # in a staging folder: the input files its tables were read from
 
 
 @dataclass(frozen=True)
@@ -120,12 +126,46 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     return written
 
 
-def ingest(data_dir: str | Path, out_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Read a data folder and write its canonical tables, rejects and provenance to `out_dir`."""
-    folder = find_inputs(data_dir)
+def data_signature(folder: DataFolder) -> list[list[object]]:
+    """Each input file's path, size and modification time: what tells whether tables read earlier are still current."""
+    return [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in folder.files()]
+
+
+def read_folder(folder: DataFolder) -> dict[str, pd.DataFrame]:
+    """Every canonical table of a data folder with its rejects and provenance: one read of every input file."""
     rejects = Rejects()
     tables = read_all(folder, rejects)
     tables["rejects"] = rejects.table()
     tables["provenance"] = provenance(folder)
-    write_tables(tables, Path(out_dir))
+    return tables
+
+
+def stage(tables: dict[str, pd.DataFrame], folder: DataFolder, staged_dir: Path) -> None:
+    """Write tables read from `folder` to `staged_dir` with the signature of the files they were read from."""
+    shutil.rmtree(staged_dir, ignore_errors=True)
+    write_tables(tables, staged_dir)
+    (staged_dir / STAGED_SIGNATURE).write_text(json.dumps(data_signature(folder)), encoding="utf-8")
+
+
+def take_staged(folder: DataFolder, staged_dir: Path, out_dir: Path) -> bool:
+    """Move the staged tables into `out_dir` when they were read from the files `folder` holds now (True), else
+    leave them (False): the signature goes first, so a half-taken stage is never taken again."""
+    signature = staged_dir / STAGED_SIGNATURE
+    if not signature.is_file() or json.loads(signature.read_text(encoding="utf-8")) != data_signature(folder):
+        return False
+    signature.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for table in matching(staged_dir, "*.parquet"):
+        table.replace(out_dir / table.name)
+    return True
+
+
+def ingest(data_dir: str | Path, out_dir: str | Path, staged_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read a data folder and write its canonical tables, rejects and provenance to `out_dir`; tables staged in
+    `staged_dir` (see stage) are taken instead of reading the files again when those files have not changed."""
+    folder, out_dir = find_inputs(data_dir), Path(out_dir)
+    if staged_dir is not None and take_staged(folder, Path(staged_dir), out_dir):
+        return {p.stem: pd.read_parquet(p) for p in matching(out_dir, "*.parquet")}
+    tables = read_folder(folder)
+    write_tables(tables, out_dir)
     return tables

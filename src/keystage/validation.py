@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from keystage.errors import InputError, Rejects
-from keystage.ingest import DataFolder, find_inputs, read_all
+from keystage.errors import InputError
+from keystage.ingest import DataFolder, data_signature, find_inputs, read_folder, stage
 from keystage.reportcheck import check_report_folder
 from keystage.standards import load_standards
 
-STAMP = "validated.json"  # in the work folder: the data files a passing validation read, so a rebuild need not reread them
+STAMP = "validated.json"  # in the work folder: the data files a validation read and their LAs, so a rebuild need not reread them
+STAGED = "validated"  # in the work folder: the tables that validation read, for the workflow's ingest to take (see ingest.stage)
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,17 @@ class DataCheck:
     las: list[int]
 
 
-def check_data(data_dir: str | Path) -> DataCheck:
-    """Read every input file of a data folder as ingest would (an InputError for a wrongly shaped file)."""
-    folder = find_inputs(data_dir)
-    rejects = Rejects()
-    tables = read_all(folder, rejects)
+def data_check(folder: DataFolder, tables: dict[str, pd.DataFrame]) -> DataCheck:
+    """What the tables read from `folder` (see ingest.read_folder) hold."""
     las = sorted(int(code) for code in tables["school_years"]["la_code"].unique())
-    return DataCheck(folder, {name: len(frame) for name, frame in sorted(tables.items())}, rejects.table(), las)
+    rows = {name: len(frame) for name, frame in sorted(tables.items()) if name not in ("rejects", "provenance")}
+    return DataCheck(folder, rows, tables["rejects"], las)
+
+
+def check_data(data_dir: str | Path) -> DataCheck:
+    """Read every input file of a data folder as ingest does (an InputError for a wrongly shaped file)."""
+    folder = find_inputs(data_dir)
+    return data_check(folder, read_folder(folder))
 
 
 def check_las(wanted: list[int], found: list[int], data_dir: str | Path) -> None:
@@ -62,25 +67,25 @@ def check_output(folder: str | Path) -> None:
         ) from None
 
 
-def data_signature(folder: DataFolder) -> list[list[object]]:
-    """Each input file's path, size and modification time: what a stamp compares."""
-    return [[str(p), p.stat().st_size, p.stat().st_mtime_ns] for p in folder.files()]
-
-
 def check_build(
     data_dir: str | Path, las: list[int], reports_dir: str | Path, standards: str | Path, outputs: list[Path]
 ) -> None:
     """Everything `keystage build` reads and the folders it writes (work folder first), checked before it starts; the
-    data files are reread only when they changed since the last validation that passed (ingest rereads them then)."""
+    data files are read only when they changed since the last validation, and what was read is staged for the
+    workflow's ingest so that it does not read them again."""
     load_standards(standards)
     for folder in outputs:
         check_output(folder)
     for la in las:
         check_report_folder(reports_dir, la)
     stamp = Path(outputs[0]) / STAMP
-    signature = data_signature(find_inputs(data_dir))
-    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == {"files": signature, "las": las}:
-        return
-    found = check_data(data_dir)
-    check_las(las, found.las, data_dir)
-    stamp.write_text(json.dumps({"files": signature, "las": las}), encoding="utf-8")
+    data = find_inputs(data_dir)
+    signature = data_signature(data)
+    seen = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else {}
+    if seen.get("files") != signature:
+        stamp.unlink(missing_ok=True)
+        tables = read_folder(data)
+        stage(tables, data, Path(outputs[0]) / STAGED)
+        seen = {"files": signature, "las": data_check(data, tables).las}
+        stamp.write_text(json.dumps(seen), encoding="utf-8")
+    check_las(las, seen["las"], data_dir)
