@@ -19,7 +19,7 @@ from pages import TAG, docx_tables, docx_text, pdf_text
 from pypdf import PdfReader
 
 from keystage.render import quarto
-from keystage.render.engine import RenderedReport, describe_engine, render_report, render_web_pages
+from keystage.render.engine import RenderedReport, describe_engine, render_report, render_reports
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "notebooks" / "la_report.ipynb"
@@ -125,14 +125,30 @@ def _school_page(tmp_path: Path, unit: str) -> Path:
 @needs_quarto
 def test_web_only_pages_are_html_only_and_match_pandoc(tmp_path: Path) -> None:
     notebooks = [_school_page(tmp_path, unit) for unit in ("100001", "100002")]
-    made = render_web_pages([(nb, tmp_path / "q" / nb.stem, None) for nb in notebooks], engine="quarto")
-    plain = render_web_pages([(nb, tmp_path / "p" / nb.stem, None) for nb in notebooks], engine="pandoc")
+    made = render_reports([(nb, tmp_path / "q" / nb.stem, None) for nb in notebooks], engine="quarto", html_only=True)
+    plain = render_reports([(nb, tmp_path / "p" / nb.stem, None) for nb in notebooks], engine="pandoc", html_only=True)
     assert [r.slug for r in made] == ["school-100001-2013", "school-100002-2013"]
     for ours, theirs in zip(plain, made, strict=True):
         assert (theirs.pdf, theirs.docx) == (None, None) and theirs.engine == "quarto"
         assert sorted(p.name for p in theirs.dir.iterdir()) == ["assets", "index.html", "report.json", "style.css"]
         assert html_parts(ours) == html_parts(theirs)
         assert "PDF copy" not in theirs.html.read_text(encoding="utf-8")
+
+
+@needs_quarto
+def test_a_batch_of_reports_renders_as_each_alone_dated_by_its_own_meeting(both: tuple[RenderedReport, RenderedReport],
+                                                                         tmp_path: Path) -> None:
+    source = both[1].dir.parent / FIXTURE.name
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    nb["metadata"]["keystage"] |= {"kind": "district", "unit_id": "north"}
+    nb["metadata"]["keystage"]["cover"]["date"] = "5 March 2014"
+    later = source.with_name("district-north.ipynb")
+    later.write_text(json.dumps(nb), encoding="utf-8")
+    alone, batch = both[1], render_reports([(source, tmp_path / "la", None), (later, tmp_path / "north", None)], "quarto")
+    assert [r.slug for r in batch] == ["la-999-2013", "district-north-2013"]
+    for one, two in ((alone.html, batch[0].html), (alone.pdf, batch[0].pdf), (alone.docx, batch[0].docx)):
+        assert one.read_bytes() == two.read_bytes(), one.name
+    assert PdfReader(batch[1].pdf).metadata["/CreationDate"] == "D:20140305000000Z"  # its own meeting, 5 March 2014
 
 
 @pytest.mark.slow
