@@ -27,6 +27,7 @@ needs_quarto = pytest.mark.skipif(quarto.quarto_path() is None, reason="quarto i
 FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
 CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 IMG_ALT = re.compile(r'<img src="([^"]+)" alt="([^"]*)"')
+FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
 BODY = re.compile(r"<body>(.*)</body>", re.S)
 
 
@@ -36,11 +37,12 @@ def visible_text(page: str) -> str:
 
 
 def html_parts(report: RenderedReport) -> dict[str, object]:
-    """What must match between engines in a report's HTML: text, captions, alt texts, table count, links."""
+    """What must match between engines in a report's HTML: text, captions, alt texts, figures, table count, links."""
     page = report.html.read_text(encoding="utf-8")
     return {"text": visible_text(page), "figcaptions": FIGCAPTION.findall(page), "captions": CAPTION.findall(page),
-            "alt": [(src, html.unescape(alt)) for src, alt in IMG_ALT.findall(page)], "tables": page.count("<table"),
-            "regions": page.count('class="table-wrap"'),
+            "alt": [(src, html.unescape(alt)) for src, alt in IMG_ALT.findall(page)],
+            "figures": [html.unescape(figure) for figure in FIGURE.findall(page)],
+            "tables": page.count("<table"), "regions": page.count('class="table-wrap"'),
             "links": re.findall(r'<a [^>]*href="([^"#][^"]*)"', page)}
 
 
