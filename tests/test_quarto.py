@@ -57,6 +57,12 @@ def docx_alt_texts(path: Path) -> list[str]:
         return [html.unescape(d) for d in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', docx.read("word/document.xml").decode())]
 
 
+def docx_properties(path: Path) -> list[str]:
+    """The names of a DOCX's custom document properties."""
+    with zipfile.ZipFile(path) as docx:
+        return re.findall(r'<property [^>]*name="([^"]*)"', docx.read("docProps/custom.xml").decode())
+
+
 def pdf_lines(path: Path) -> list[str]:
     """Every line of text of a PDF, in page order."""
     return [line for page in pdf_text(path) for line in page.splitlines()]
@@ -75,6 +81,7 @@ def assert_same_report(pandoc: RenderedReport, quarto_made: RenderedReport) -> N
     assert docx_lines(pandoc.docx) == docx_lines(quarto_made.docx)
     assert docx_tables(pandoc.docx) == docx_tables(quarto_made.docx)
     assert docx_alt_texts(pandoc.docx) == docx_alt_texts(quarto_made.docx) == [alt for _, alt in ours["alt"]]
+    assert docx_properties(pandoc.docx) == docx_properties(quarto_made.docx) == []
     assert sorted(p.name for p in pandoc.assets) == sorted(p.name for p in quarto_made.assets)
 
 

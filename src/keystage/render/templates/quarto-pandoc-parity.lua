@@ -5,6 +5,9 @@
 -- fig-alt text becomes the image's description, which pandoc's writers use as its alt text.
 -- HTML figures: Quarto wraps each in a "quarto-figure" div with the image in a paragraph, which the site's
 -- stylesheet narrows to the text measure (p { max-width }); unwrapped, the figure is pandoc's <figure>.
+-- DOCX metadata: pandoc's writer stores every metadata field it does not know as a custom document property,
+-- so Quarto's (include-before, labels, ...) and keystage's template variables (ks) would ride along in the
+-- Word file; only the language, which the writer uses, is kept.
 function Table(tbl)
   if #tbl.caption.long > 0 then
     tbl.classes = tbl.classes:filter(function(class) return class ~= "typst:no-figure" end)
@@ -29,5 +32,11 @@ function Div(div)
       end
       return block
     end)
+  end
+end
+
+function Meta(meta)
+  if FORMAT == "docx" then
+    return pandoc.Meta({lang = meta.lang})
   end
 end
