@@ -1,11 +1,12 @@
-"""keystage's benchmark harness (`make bench`): time whole commands, record peak memory, write the results table.
+"""keystage's benchmark harness (`make bench`): time whole commands, record CPU and peak memory, write the results table.
 
 Every scenario runs its command as a child process `--repeats` times (default 3) and records the median wall
 time, the CPU time (user + system) and the peak resident memory of the whole process tree (the command, Snakemake,
 its jobs and kernels: CPU from getrusage of the reaped children, memory from psutil polled every 50 ms). CPU time
-is what to compare when other work loads the machine: wall time then measures the load as much as the build. Results go to benchmarks/results/latest.md and latest.csv, with ratios and the
-machine they ran on. Scratch data (the demo folders and work folders) goes under --scratch. The "engines" group
-builds the demo cold with pandoc and with Quarto side by side (skipped when quarto is not on PATH).
+is what to compare when other work loads the machine: wall time then measures the load as much as the build.
+Results go to benchmarks/results/latest.md and latest.csv, with ratios and the machine they ran on. Scratch data
+(the demo folders and work folders) goes under --scratch. The "engines" group builds the demo cold with pandoc and
+with Quarto side by side (skipped when quarto is not on PATH).
 
     python benchmarks/run.py [--repeats 3] [--scratch /tmp/keystage-bench] [--only NAME ...] [--job-profile LOGS]
 """
@@ -313,7 +314,8 @@ def write_results(results: list[Result], repeats: int) -> None:
              "| scenario | runs | median (s) | min-max (s) | CPU (s) | peak (MiB) | reports | ratio | what |",
              "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     lines += [f"| {r.name} | {len(r.seconds)} | {r.median:.1f} | {min(r.seconds):.1f}-{max(r.seconds):.1f} | "
-              f"{r.median_cpu:.1f} | {r.peak / 2**20:.0f} | {r.reports or ''} | {derived.get(r.name, '')} | {r.description} |" for r in results]
+              f"{r.median_cpu:.1f} | {r.peak / 2**20:.0f} | {r.reports or ''} | {derived.get(r.name, '')} | {r.description} |"
+              for r in results]
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
