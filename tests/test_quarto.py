@@ -19,7 +19,7 @@ from pages import TAG, docx_tables, docx_text, pdf_text
 from pypdf import PdfReader
 
 from keystage.render import quarto
-from keystage.render.engine import RenderedReport, describe_engine, render_report, render_web_pages
+from keystage.render.engine import RenderedReport, describe_engine, render_report, render_reports
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "notebooks" / "la_report.ipynb"
@@ -27,6 +27,7 @@ needs_quarto = pytest.mark.skipif(quarto.quarto_path() is None, reason="quarto i
 FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
 CAPTION = re.compile(r"<caption>(.*?)</caption>", re.S)
 IMG_ALT = re.compile(r'<img src="([^"]+)" alt="([^"]*)"')
+FIGURE = re.compile(r"<figure>.*?</figure>", re.S)
 BODY = re.compile(r"<body>(.*)</body>", re.S)
 
 
@@ -36,11 +37,12 @@ def visible_text(page: str) -> str:
 
 
 def html_parts(report: RenderedReport) -> dict[str, object]:
-    """What must match between engines in a report's HTML: text, captions, alt texts, table count, links."""
+    """What must match between engines in a report's HTML: text, captions, alt texts, figures, table count, links."""
     page = report.html.read_text(encoding="utf-8")
     return {"text": visible_text(page), "figcaptions": FIGCAPTION.findall(page), "captions": CAPTION.findall(page),
-            "alt": [(src, html.unescape(alt)) for src, alt in IMG_ALT.findall(page)], "tables": page.count("<table"),
-            "regions": page.count('class="table-wrap"'),
+            "alt": [(src, html.unescape(alt)) for src, alt in IMG_ALT.findall(page)],
+            "figures": [html.unescape(figure) for figure in FIGURE.findall(page)],
+            "tables": page.count("<table"), "regions": page.count('class="table-wrap"'),
             "links": re.findall(r'<a [^>]*href="([^"#][^"]*)"', page)}
 
 
@@ -53,6 +55,12 @@ def docx_alt_texts(path: Path) -> list[str]:
     """The alternative text (descr) of every picture of a DOCX."""
     with zipfile.ZipFile(path) as docx:
         return [html.unescape(d) for d in re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', docx.read("word/document.xml").decode())]
+
+
+def docx_properties(path: Path) -> list[str]:
+    """The names of a DOCX's custom document properties."""
+    with zipfile.ZipFile(path) as docx:
+        return re.findall(r'<property [^>]*name="([^"]*)"', docx.read("docProps/custom.xml").decode())
 
 
 def pdf_lines(path: Path) -> list[str]:
@@ -73,6 +81,7 @@ def assert_same_report(pandoc: RenderedReport, quarto_made: RenderedReport) -> N
     assert docx_lines(pandoc.docx) == docx_lines(quarto_made.docx)
     assert docx_tables(pandoc.docx) == docx_tables(quarto_made.docx)
     assert docx_alt_texts(pandoc.docx) == docx_alt_texts(quarto_made.docx) == [alt for _, alt in ours["alt"]]
+    assert docx_properties(pandoc.docx) == docx_properties(quarto_made.docx) == []
     assert sorted(p.name for p in pandoc.assets) == sorted(p.name for p in quarto_made.assets)
 
 
@@ -125,14 +134,30 @@ def _school_page(tmp_path: Path, unit: str) -> Path:
 @needs_quarto
 def test_web_only_pages_are_html_only_and_match_pandoc(tmp_path: Path) -> None:
     notebooks = [_school_page(tmp_path, unit) for unit in ("100001", "100002")]
-    made = render_web_pages([(nb, tmp_path / "q" / nb.stem, None) for nb in notebooks], engine="quarto")
-    plain = render_web_pages([(nb, tmp_path / "p" / nb.stem, None) for nb in notebooks], engine="pandoc")
+    made = render_reports([(nb, tmp_path / "q" / nb.stem, None) for nb in notebooks], engine="quarto", html_only=True)
+    plain = render_reports([(nb, tmp_path / "p" / nb.stem, None) for nb in notebooks], engine="pandoc", html_only=True)
     assert [r.slug for r in made] == ["school-100001-2013", "school-100002-2013"]
     for ours, theirs in zip(plain, made, strict=True):
         assert (theirs.pdf, theirs.docx) == (None, None) and theirs.engine == "quarto"
         assert sorted(p.name for p in theirs.dir.iterdir()) == ["assets", "index.html", "report.json", "style.css"]
         assert html_parts(ours) == html_parts(theirs)
         assert "PDF copy" not in theirs.html.read_text(encoding="utf-8")
+
+
+@needs_quarto
+def test_a_batch_of_reports_renders_as_each_alone_dated_by_its_own_meeting(both: tuple[RenderedReport, RenderedReport],
+                                                                         tmp_path: Path) -> None:
+    source = both[1].dir.parent / FIXTURE.name
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    nb["metadata"]["keystage"] |= {"kind": "district", "unit_id": "north"}
+    nb["metadata"]["keystage"]["cover"]["date"] = "5 March 2014"
+    later = source.with_name("district-north.ipynb")
+    later.write_text(json.dumps(nb), encoding="utf-8")
+    alone, batch = both[1], render_reports([(source, tmp_path / "la", None), (later, tmp_path / "north", None)], "quarto")
+    assert [r.slug for r in batch] == ["la-999-2013", "district-north-2013"]
+    for one, two in ((alone.html, batch[0].html), (alone.pdf, batch[0].pdf), (alone.docx, batch[0].docx)):
+        assert one.read_bytes() == two.read_bytes(), one.name
+    assert PdfReader(batch[1].pdf).metadata["/CreationDate"] == "D:20140305000000Z"  # its own meeting, 5 March 2014
 
 
 @pytest.mark.slow

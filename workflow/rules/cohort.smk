@@ -122,8 +122,8 @@ for _la in config["las"] if config["cohort_reports"] else []:
         log:
             f"{CWORK}/logs/render/{_la}-cohort-pages.log",
         run:
-            from keystage.render.engine import render_web_pages
+            from keystage.render.engine import render_reports
 
             folders = [Path(manifest).parent for manifest in output]
-            render_web_pages([(Path(input.pages) / f"{f.name}.ipynb", f, Path(input.pages) / f"{f.name}_data") for f in folders],
-                             engine=params.engine)
+            render_reports([(Path(input.pages) / f"{f.name}.ipynb", f, Path(input.pages) / f"{f.name}_data") for f in folders],
+                           engine=params.engine, html_only=True)

@@ -1,5 +1,6 @@
-# Partnership reports (one per partnership of an LA and an LA-wide summary, as HTML, PDF and DOCX) and a
-# profile page for every school of an LA (HTML only: one kernel writes them all, then one job renders them).
+# Partnership reports (one per partnership of an LA and an LA-wide summary, as HTML, PDF and DOCX: one job
+# renders an LA's) and a profile page for every school of an LA (HTML only: one kernel writes them all, then
+# one job renders them).
 # Partnerships and schools are listed when the workflow is parsed, cheaply, from the data folder's CSVs.
 
 from keystage.partnership_stage import data_folder_partnerships
@@ -11,10 +12,15 @@ PARTNERSHIPS = data_folder_partnerships(DATA) if config["partnership_reports"] e
 SCHOOLS = data_folder_schools(DATA) if config["school_profiles"] else {}
 
 
-def partnership_reports(la):
-    """The manifests of an LA's partnership reports: the LA-wide summary and one per partnership."""
+def partnership_ids(la):
+    """The report ids of an LA's partnership reports: "all" (the LA-wide summary), then one per partnership."""
     ids = PARTNERSHIPS.get(int(la), [])
-    return [f"{PWORK}/rendered/{la}/partnership-{pid}/report.json" for pid in (["all"] + ids if ids else [])]
+    return ["all"] + ids if ids else []
+
+
+def partnership_reports(la):
+    """The manifests of an LA's partnership reports, in partnership_ids order."""
+    return [f"{PWORK}/rendered/{la}/partnership-{pid}/report.json" for pid in partnership_ids(la)]
 
 
 def profile_reports(la):
@@ -76,20 +82,24 @@ rule narrate_partnership:
         narrate_job(input.notebook, output.notebook, params.parameters, log[0])
 
 
-rule render_partnership:
-    input:
-        notebook=rules.narrate_partnership.output.notebook,
-        downloads=rules.narrate_partnership.output.downloads,
-    output:
-        f"{PWORK}/rendered/{{la}}/partnership-{{pid}}/report.json",
-    wildcard_constraints:
-        pid=r"[A-Za-z0-9_]+",
-    params:
-        engine=config["engine"],
-    log:
-        f"{PWORK}/logs/render/{{la}}-partnership-{{pid}}.log",
-    run:
-        render_job(input.notebook, output[0], params.engine, log[0], data_dir=input.downloads)
+for _la in config["las"] if config["partnership_reports"] else []:
+    rule:  # all of an LA's partnership reports in one job: Quarto renders them in one run (one Deno start-up)
+        name:
+            f"render_partnerships_{_la}"
+        input:
+            notebooks=[f"{PWORK}/notebooks/{_la}/partnership-{pid}.ipynb" for pid in partnership_ids(_la)],
+            downloads=[f"{PWORK}/notebooks/{_la}/partnership-{pid}_data" for pid in partnership_ids(_la)],
+        output:
+            partnership_reports(_la),
+        params:
+            engine=config["engine"],
+        log:
+            f"{PWORK}/logs/render/{_la}-partnerships.log",
+        run:
+            from keystage.render.engine import render_reports
+
+            pages = [(Path(nb), Path(m).parent, Path(d)) for nb, m, d in zip(input.notebooks, output, input.downloads, strict=True)]
+            render_reports(pages, engine=params.engine)
 
 
 rule narrate_profiles:
@@ -123,7 +133,8 @@ for _la in config["las"] if config["school_profiles"] else []:
         log:
             f"{PWORK}/logs/render/{_la}-profiles.log",
         run:
-            from keystage.render.engine import render_web_pages
+            from keystage.render.engine import render_reports
 
             folders = [Path(manifest).parent for manifest in output]
-            render_web_pages([(Path(input.notebooks) / f"{f.name}.ipynb", f, None) for f in folders], engine=params.engine)
+            render_reports([(Path(input.notebooks) / f"{f.name}.ipynb", f, None) for f in folders], engine=params.engine,
+                           html_only=True)

@@ -107,30 +107,30 @@ def render_report(nb_path: Path, out_dir: Path, engine: Engine = "auto", data_di
 
     `data_dir` holds the CSVs the notebook's `downloads` name (default: a `data` folder beside the notebook);
     `site_root` is the relative href from the report folder to the site's index (reports live at reports/<slug>/);
-    `html_only` skips the PDF and DOCX, for web-only pages (render_web_pages renders many of them at once).
+    `html_only` skips the PDF and DOCX, for web-only pages.
     """
-    job = _prepare(Path(nb_path), Path(out_dir), data_dir, site_root, html_only)
+    return render_reports([(Path(nb_path), Path(out_dir), data_dir)], engine, site_root, html_only)[0]
+
+
+def render_reports(pages: list[tuple[Path, Path, Path | None]], engine: Engine = "auto", site_root: str = "../..",
+                   html_only: bool = False) -> list[RenderedReport]:
+    """Render many executed notebooks, each (notebook, out_dir, data_dir) as render_report does: Quarto in one run."""
     chosen = choose_engine(engine)
+    jobs = [_prepare(Path(nb), Path(out), data, site_root, html_only) for nb, out, data in pages]
+    slugs = [job.slug for job in jobs]
+    if len(set(slugs)) < len(slugs):
+        clash = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        raise InputError(jobs[slugs.index(clash[0])].nb_path, None, "metadata.keystage",
+                         f"one report per slug in a batch, not two named {clash[0]}")
     with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
-        markdown, _ = notebook_to_markdown(job.nb_path, Path(scratch) / "assets")
+        root = Path(scratch)
+        markdowns = [notebook_to_markdown(job.nb_path, root / job.slug / "assets")[0] for job in jobs]
         if chosen == "quarto":
-            made = quarto.render_page(quarto.QuartoPage(job.slug, markdown, job.meta, job.links), Path(scratch), html_only)
+            made = quarto.render_pages([quarto.QuartoPage(job.slug, markdown, job.meta, job.links)
+                                        for job, markdown in zip(jobs, markdowns, strict=True)], root, html_only)
         else:
-            made = _render_with_pandoc(markdown, job.meta, Path(scratch), job.slug, job.links, html_only)
-        return _place(job, made, chosen)
-
-
-def render_web_pages(pages: list[tuple[Path, Path, Path | None]], engine: Engine = "auto",
-                     site_root: str = "../..") -> list[RenderedReport]:
-    """Render web-only pages, each (notebook, out_dir, data_dir), as HTML: Quarto does them all in one run."""
-    chosen = choose_engine(engine)
-    if chosen == "pandoc" or not pages:
-        return [render_report(nb, out, "pandoc", data, site_root, html_only=True) for nb, out, data in pages]
-    jobs = [_prepare(Path(nb), Path(out), data, site_root, html_only=True) for nb, out, data in pages]
-    with tempfile.TemporaryDirectory(prefix="keystage-render-") as scratch:
-        batch = [quarto.QuartoPage(job.slug, notebook_to_markdown(job.nb_path, Path(scratch) / job.slug / "assets")[0],
-                                   job.meta, job.links) for job in jobs]
-        made = quarto.render_pages(batch, Path(scratch))
+            made = {job.slug: _render_with_pandoc(markdown, job.meta, root / job.slug, job.slug, job.links, html_only)
+                    for job, markdown in zip(jobs, markdowns, strict=True)}
         return [_place(job, made[job.slug], chosen) for job in jobs]
 
 
@@ -182,6 +182,7 @@ def copy_downloads(meta: dict[str, Any], nb_path: Path, data_dir: Path, dest: Pa
 def _render_with_pandoc(markdown: str, meta: dict[str, Any], scratch: Path, slug: str, links: PageLinks,
                        html_only: bool = False) -> dict[str, Path]:
     """The pandoc + Typst back end, in a scratch folder (figures already in assets/); returns what to move into place."""
+    scratch.mkdir(parents=True, exist_ok=True)
     made = {"index.html": html_page(markdown, meta, links, scratch / "index.html")}
     if not html_only:
         made[f"{slug}.docx"] = docx_file(markdown, meta, scratch / f"{slug}.docx")

@@ -3,7 +3,7 @@
 Parity by construction: Quarto gets the Markdown keystage.render.notebook makes for pandoc, keystage's own
 page template (site navigation, cover block, downloads, contents, footer), Typst template and A4 reference
 DOCX, so both engines publish the same paper and the same site. A report's formats are made in one Quarto
-run; web-only pages are rendered as HTML only, a whole batch of them in one Quarto run (one Deno start-up).
+run, and a batch of reports (web-only pages as HTML only) in one Quarto run: Deno's start-up is paid once a batch.
 Each batch renders in its own scratch folder, a throwaway Quarto project, never in the repository.
 """
 
@@ -87,33 +87,34 @@ def write_source(page: QuartoPage, folder: Path, html_only: bool) -> Path:
     return source
 
 
-def run_quarto(target: Path, formats: tuple[str, ...], epoch: int) -> None:
-    """`quarto render` a file or a project folder to `formats` in one run, with outputs dated `epoch`."""
+def run_quarto(project: Path, formats: tuple[str, ...], epoch: int) -> None:
+    """`quarto render` a project folder to `formats` in one run, with outputs dated `epoch`."""
     binary = quarto_path()
     if binary is None:
         raise RuntimeError("quarto is not installed (set QUARTO_PATH or put quarto on PATH)")
-    folder = target if target.is_dir() else target.parent
-    cmd = [binary, "render", *([] if target.is_dir() else [target.name]), "--to", ",".join(formats), "--no-execute"]
+    cmd = [binary, "render", "--to", ",".join(formats), "--no-execute"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
-    done = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, check=False)
+    done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"quarto render {target} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+        raise RuntimeError(f"quarto render {project} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
 
 
-def render_page(page: QuartoPage, folder: Path, html_only: bool) -> dict[str, Path]:
-    """Render one report in `folder` (its assets already there) to HTML, and unless `html_only` PDF and DOCX."""
-    source = write_source(page, folder, html_only)
-    run_quarto(source, ("html",) if html_only else ("html", *PRINT_FORMATS), report_epoch(page.meta))
-    return outputs(page, folder, html_only)
+def render_pages(pages: list[QuartoPage], root: Path, html_only: bool) -> dict[str, dict[str, Path]]:
+    """Render many reports, each in root/<slug>/ (assets already there), in one Quarto run per meeting date; outputs by slug.
 
-
-def render_pages(pages: list[QuartoPage], root: Path) -> dict[str, dict[str, Path]]:
-    """Render web-only pages, each in root/<slug>/ (assets already there), as HTML in one Quarto run; outputs by slug."""
+    One Quarto project renders them all (one Deno start-up instead of one per report); pages that carry different
+    meeting dates render in separate runs, so each PDF and DOCX is dated by its own report, as under pandoc.
+    """
+    by_epoch: dict[int, list[QuartoPage]] = {}
     for page in pages:
-        write_source(page, root / page.slug, html_only=True)
-    (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
-    run_quarto(root, ("html",), min(report_epoch(p.meta) for p in pages))
-    return {page.slug: outputs(page, root / page.slug, html_only=True) for page in pages}
+        write_source(page, root / page.slug, html_only)
+        by_epoch.setdefault(report_epoch(page.meta), []).append(page)
+    formats = ("html",) if html_only else ("html", *PRINT_FORMATS)
+    for epoch, group in sorted(by_epoch.items()):
+        project = {"project": {"type": "default", "render": [f"{page.slug}/{page.slug}.qmd" for page in group]}}
+        (root / "_quarto.yml").write_text(yaml.safe_dump(project, sort_keys=True), encoding="utf-8")
+        run_quarto(root, formats, epoch)
+    return {page.slug: outputs(page, root / page.slug, html_only) for page in pages}
 
 
 def outputs(page: QuartoPage, folder: Path, html_only: bool) -> dict[str, Path]:
