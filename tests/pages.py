@@ -110,6 +110,20 @@ def docx_tables_past_the_page(path: Path, points: float = 9) -> list[str]:  # 9 
     return found
 
 
+def docx_table_layouts(path: Path) -> list[tuple[str, list[str]]]:
+    """Each DOCX table's layout (fixed or autofit) and its grid's column widths, as Word will lay it out."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    return [
+        (
+            next((layout.get(qn("w:type")) for layout in table._tbl.iter(qn("w:tblLayout"))), "autofit"),
+            [col.get(qn("w:w")) for col in table._tbl.tblGrid.iter(qn("w:gridCol"))],
+        )
+        for table in Document(str(path)).tables
+    ]
+
+
 def printed(text: str) -> str:
     """Text as a test compares it: typographic apostrophes (Typst's and pandoc's smart quotes) made straight."""
     return text.replace("\u2019", "'")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pages import TAG, docx_tables, docx_text, pdf_text
+from pages import TAG, docx_table_layouts, docx_tables, docx_text, pdf_text
 from pypdf import PdfReader
 
 from keystage.render import quarto
@@ -80,6 +80,7 @@ def assert_same_report(pandoc: RenderedReport, quarto_made: RenderedReport) -> N
     assert sizes == {(595, 842)}  # A4 at 72 pt per inch: 210 x 297 mm
     assert docx_lines(pandoc.docx) == docx_lines(quarto_made.docx)
     assert docx_tables(pandoc.docx) == docx_tables(quarto_made.docx)
+    assert docx_table_layouts(pandoc.docx) == docx_table_layouts(quarto_made.docx)
     assert docx_alt_texts(pandoc.docx) == docx_alt_texts(quarto_made.docx) == [alt for _, alt in ours["alt"]]
     assert docx_properties(pandoc.docx) == docx_properties(quarto_made.docx) == []
     assert sorted(p.name for p in pandoc.assets) == sorted(p.name for p in quarto_made.assets)

@@ -49,7 +49,8 @@ FOOTER_TYPE = (
 # Pandoc gives a pipe table wider than --columns fixed relative column widths, which in Word squeeze a "Year" column
 # below its word; with no table wider than this, Word sizes each column to its text. (Typst keeps the relative widths:
 # its auto columns share out an overfull table equally, below the width of a label column's longest word.)
-AUTOFIT = "--columns=100000"
+AUTOFIT_COLUMNS = 100000
+AUTOFIT = f"--columns={AUTOFIT_COLUMNS}"
 TABLE_TEXT = b'<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'  # 9 pt, in the reference's Table style
 _TABLE_START = re.compile(r"<table\b[^>]*>(\s*<caption>(.*?)</caption>)?", re.S)
 _IMAGE_ALT = re.compile(r'\]\(([^)\s]+\.png)\)\{alt="((?:[^"\\]|\\.)*)"\}')

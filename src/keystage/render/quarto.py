@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from keystage.render.cover import cover_markdown, report_epoch
-from keystage.render.pandoc import READER, TEMPLATES, PageLinks, a4_reference_docx, page_variables, wrap_tables, write_cover_json
+from keystage.render.pandoc import AUTOFIT_COLUMNS, READER, TEMPLATES, PageLinks, a4_reference_docx, page_variables, wrap_tables, write_cover_json
 
 PRINT_FORMATS = ("typst", "docx")
 REFERENCE_DOCX = ".keystage-reference.docx"
@@ -66,7 +66,7 @@ def quarto_markdown(page: QuartoPage, html_only: bool) -> str:
     formats: dict[str, Any] = {"html": html}
     if not html_only:
         formats["typst"] = {"template": str(TEMPLATES / "report.typ"), "wrap": "none", "shift-heading-level-by": 0}
-        formats["docx"] = {"reference-doc": REFERENCE_DOCX, "toc": False}
+        formats["docx"] = {"reference-doc": REFERENCE_DOCX, "toc": False, "columns": AUTOFIT_COLUMNS}
     front = {"lang": "en-GB", "from": READER, "engine": "markdown", "syntax-highlighting": "none",
              "pagetitle": literal_markdown(str(page.meta["title"])), "ks-json": f"{page.slug}.json",
              "ks": page_variables(page.meta, page.links, literal_markdown),
