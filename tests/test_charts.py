@@ -182,3 +182,14 @@ def test_trend_figure_marks_the_untested_years_and_says_so(tmp_path: Path, monke
     assert lines_of(drawn[0]) == [[2018, 2019], [2022, 2023], [2018, 2019], [2022, 2023]]  # Testshire, then national
     assert bands_of(drawn[0]) == [(2019.5, 2021.5)]
     assert "There were no Key Stage 2 tests in 2020 and 2021" in figure.alt
+
+
+def test_a_dollar_in_a_school_name_is_printed_not_read_as_mathematics() -> None:
+    charts.use_house_style()
+    fig, ax = plt.subplots()
+    ax.plot([2018, 2019], [50, 60], label="St Mary's $x^2$ School")
+    legend = ax.legend()
+    fig.canvas.draw()
+    (text,) = legend.get_texts()
+    assert text.get_text() == "St Mary's $x^2$ School" and text.get_parse_math() is False
+    plt.close(fig)

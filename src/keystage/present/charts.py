@@ -25,7 +25,8 @@ GAP_GID, GAP_LABEL_GID, ERA_GID, ZERO_GID = "no-tests", "no-tests-label", "era-b
 def use_house_style() -> None:
     """Apply the keystage chart style: white grid, Okabe-Ito palette, readable type, fixed output size."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans", font_scale=1.0)
-    plt.rcParams.update({"figure.figsize": (7.0, 3.8), "figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "keystage"})
+    plt.rcParams.update({"figure.figsize": (7.0, 3.8), "figure.dpi": 100, "savefig.dpi": 150, "svg.hashsalt": "keystage",
+                         "text.parse_math": False})  # a "$" in a school's name is a dollar, not mathematics
 
 
 def percent_axis(ax: plt.Axes, label: str) -> None:
