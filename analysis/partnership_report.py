@@ -33,6 +33,7 @@ from keystage.present.charts import figure_output, use_house_style
 from keystage.present.tables import Numbering, captioned_table
 from keystage.profiles import profile_href
 from keystage.render.engine import report_slug
+from keystage.reportconfig import long_date
 from keystage.rounding import round_half_up
 from keystage.stages import read_canonical
 from keystage.standards import load_standards
@@ -105,8 +106,8 @@ members = pd.DataFrame(
         "URNs": spells["source_urns"],
         "Partnership": spells["partnership_name"],
         "Type": spells["partnership_type"],
-        "Joined": spells["joined"].dt.strftime("%Y-%m-%d"),
-        "Left": spells["left"].dt.strftime("%Y-%m-%d").fillna("member"),
+        "Joined": spells["joined"].map(long_date),
+        "Left": spells["left"].map(lambda d: long_date(d) if pd.notna(d) else "member"),
         "Size band": spells["urn"].map(sizes["size_band"]).fillna("not known"),
     }
 )
