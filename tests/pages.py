@@ -156,9 +156,10 @@ MARGIN = 2.2 / 2.54 * 72  # report.typ's left and right page margin, 2.2 cm, in 
 
 
 def misprinted_text(pdfs: list[Path]) -> dict[str, list[tuple]]:
-    """For each PDF with a fault, a few of its texts printed over other text, across a table rule or past the margin."""
+    """For each PDF with a fault, a few of its texts printed over other text, across a table rule or past the margin,
+    and table captions left at a page's foot."""
     found = {pdf.name: overlapping_text(pdf)[:3] + text_across_rules(pdf)[:3] + text_past_margins(pdf, MARGIN)[:3]
-             for pdf in pdfs}
+             + stranded_captions(pdf)[:3] for pdf in pdfs}
     return {name: faults for name, faults in found.items() if faults}
 
 
@@ -207,6 +208,23 @@ def text_past_margins(path: Path, margin: float) -> list[tuple[int, str]]:
     with pdfplumber.open(path) as pdf:
         return [(number, _line_at(page, c)) for number, page in enumerate(pdf.pages, start=1) for c in page.chars
                 if c["text"].strip() and (c["x0"] < margin - 0.5 or c["x1"] > page.width - margin + 0.5)]
+
+
+def stranded_captions(path: Path) -> list[tuple[int, str]]:
+    """(page, caption) for each table caption ("Table 5: ...") with no table rule below it on its page: a caption
+    left at the foot of one page while its table starts on the next."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            words = page.extract_words()
+            rules = [e["top"] for e in page.edges if e["orientation"] == "h"]
+            for word, label in zip(words, words[1:]):
+                if (word["text"] == "Table" and re.fullmatch(r"\d+:", label["text"])
+                        and abs(word["top"] - label["top"]) < 1 and not any(top > word["bottom"] for top in rules)):
+                    found.append((number, f"Table {label['text']}"))
+    return found
 
 
 def _line_at(page, char) -> str:
